@@ -1,0 +1,134 @@
+/* The store: one PostgreSQL connection per worker thread, with every
+ * statement prepared once per connection, and the typed operations handlers
+ * call. Results are copied into the request's arena. */
+#ifndef LINEAGED_STORE_H
+#define LINEAGED_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cJSON.h>
+
+#include "lineaged/request.h"
+
+struct store;
+
+/* Connects to `conninfo` (libpq conninfo or URL). Never NULL: a store whose
+ * database is down reconnects on the next request. Free with store_close. */
+struct store *store_open(const char *conninfo);
+void store_close(struct store *st);
+
+/* Applies every embedded migration not yet recorded, each in its own
+ * transaction, under an advisory lock so concurrent starts are safe.
+ * Returns 0, or -1 with *err (malloc'd) set. */
+int store_migrate(const char *conninfo, char **err);
+
+/* Reads the token-signing key (creating it on first start) and installs it
+ * for the process. Returns 0, or -1 with *err (malloc'd) set. */
+int store_load_token_key(const char *conninfo, char **err);
+
+/* Whether the database answers now (reconnecting if needed). */
+bool store_healthy(struct store *st);
+
+/* Rolls back a transaction a failed handler left open. */
+void store_end_request(struct store *st);
+
+enum entity_kind {
+    KIND_EXPERIMENT = 1,
+    KIND_TRIAL = 2,
+    KIND_TRIAL_COMPONENT = 3,
+    KIND_ARTIFACT = 4,
+    KIND_ACTION = 5,
+    KIND_CONTEXT = 6,
+};
+
+/* The wire label ("Experiment", "TrialComponent", ...) and ARN resource
+ * type ("experiment", "experiment-trial-component", ...) of a kind. */
+const char *entity_kind_label(enum entity_kind k);
+const char *entity_kind_arn_type(enum entity_kind k);
+
+/* The ARN of a named entity in the caller's scope (name lower-cased); memory from r's arena. */
+const char *entity_arn(struct request *r, enum entity_kind k, const char *name);
+
+/* A vertex as stored; strings are NULL when absent; memory from the request's arena. */
+struct entity {
+    int64_t id;
+    enum entity_kind kind;
+    const char *name;
+    const char *arn;
+    const char *vertex_type;
+    const char *display_name;
+    const char *description;
+    const char *source_uri;
+    const char *source_type;
+    const char *source_id;
+    const char *status;
+    const char *details;      /* JSON object text */
+    const char *created_by;   /* JSON object text */
+    const char *modified_by;  /* JSON object text */
+    int64_t created_ms;
+    int64_t modified_ms;
+};
+
+/* What a create stores; NULL members are not set. */
+struct entity_input {
+    enum entity_kind kind;
+    const char *name;
+    const char *display_name;
+    const char *description;
+    const char *source_uri;
+    const char *source_type;
+    const char *source_id;
+    const char *status;
+    const char *details; /* JSON object text, or NULL for {} */
+};
+
+/* Creates the entity and its `tags` (a TagList array, may be NULL) in one
+ * transaction. A taken name is a ValidationException "<Kind> with name (<name>)
+ * already exists."; *arn_out gets the new ARN. */
+enum ld_err store_entity_create(struct request *r, const struct entity_input *in, const cJSON *tags,
+                                const char **arn_out);
+
+/* Finds an entity of kind `k` by name (case-insensitively) or, when
+ * `name_or_arn` starts with "arn:", by ARN. Missing is ResourceNotFound
+ * "<Kind> '<arn>' does not exist.". */
+enum ld_err store_entity_get(struct request *r, enum entity_kind k, const char *name_or_arn, struct entity *out);
+
+/* Sets display name and/or description (NULL leaves a field as it is) and
+ * the modification time. Missing is ResourceNotFound. */
+enum ld_err store_entity_update(struct request *r, enum entity_kind k, const char *name_or_arn,
+                                const char *display_name, const char *description, const char **arn_out);
+
+/* Deletes the entity with its tags and associations. Missing is ResourceNotFound. */
+enum ld_err store_entity_delete(struct request *r, enum entity_kind k, const char *name_or_arn,
+                                const char **arn_out);
+
+enum list_sort { SORT_CREATION_TIME, SORT_NAME };
+
+/* A page request over one kind; bounds are exclusive, 0 means none. */
+struct list_query {
+    enum entity_kind kind;
+    enum list_sort sort;
+    bool ascending;
+    int64_t created_after_ms;
+    int64_t created_before_ms;
+    bool has_after, has_before;
+    int limit;                 /* 1..100 */
+    const char *next_token;    /* NULL for the first page */
+    const char *operation;     /* binds the token to the operation */
+};
+
+/* Lists one page; *next_token is NULL on the last page. A token that was not
+ * issued for this same query is a ValidationException. */
+enum ld_err store_entity_list(struct request *r, const struct list_query *q, struct entity **rows, size_t *n,
+                              const char **next_token);
+
+/* Tags of the entity named by `arn` (any kind). */
+enum ld_err store_tags_add(struct request *r, const char *arn, const cJSON *tags);
+enum ld_err store_tags_delete(struct request *r, const char *arn, const cJSON *keys);
+/* Appends {Key, Value} objects to `out_array`, one page of at most `limit`. */
+enum ld_err store_tags_list(struct request *r, const char *arn, int limit, const char *next_token,
+                            cJSON *out_array, const char **next_token_out);
+
+#endif

@@ -1,0 +1,254 @@
+/* The worker's PostgreSQL connection: reconnects, the per-connection
+ * prepared-statement cache, transactions, tenants, SQLSTATE mapping. */
+#include "db.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lineaged/store.h"
+
+enum { STMT_SLOTS = 512, TENANT_SLOTS = 64 };
+
+struct stmt_slot {
+    char *sql;
+    uint64_t hash;
+};
+
+struct tenant_slot {
+    char account[13];
+    char region[64];
+    int32_t id;
+};
+
+struct store {
+    char *conninfo;
+    PGconn *conn;
+    bool in_tx;
+    struct stmt_slot stmts[STMT_SLOTS];
+    struct tenant_slot tenants[TENANT_SLOTS];
+    unsigned tenant_count;
+};
+
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+static void forget_connection(struct store *st)
+{
+    if (st->conn)
+        PQfinish(st->conn);
+    st->conn = NULL;
+    st->in_tx = false;
+    for (unsigned i = 0; i < STMT_SLOTS; i++) {
+        free(st->stmts[i].sql);
+        st->stmts[i].sql = NULL;
+    }
+}
+
+static bool connect_now(struct store *st)
+{
+    if (st->conn && PQstatus(st->conn) == CONNECTION_OK)
+        return true;
+    forget_connection(st);
+    st->conn = PQconnectdb(st->conninfo);
+    if (PQstatus(st->conn) != CONNECTION_OK) {
+        fprintf(stderr, "lineaged: database connection failed: %s", PQerrorMessage(st->conn));
+        forget_connection(st);
+        return false;
+    }
+    /* A runaway statement must not hold a worker forever. */
+    PGresult *res = PQexec(st->conn, "set statement_timeout = '30s'");
+    PQclear(res);
+    return true;
+}
+
+struct store *store_open(const char *conninfo)
+{
+    struct store *st = calloc(1, sizeof *st);
+    if (!st || !(st->conninfo = strdup(conninfo))) {
+        fputs("lineaged: out of memory\n", stderr);
+        abort();
+    }
+    connect_now(st);
+    return st;
+}
+
+void store_close(struct store *st)
+{
+    if (!st)
+        return;
+    forget_connection(st);
+    free(st->conninfo);
+    free(st);
+}
+
+bool store_healthy(struct store *st)
+{
+    if (!connect_now(st))
+        return false;
+    PGresult *res = PQexec(st->conn, "select 1");
+    bool ok = PQresultStatus(res) == PGRES_TUPLES_OK;
+    PQclear(res);
+    if (!ok)
+        forget_connection(st);
+    return ok;
+}
+
+void store_end_request(struct store *st)
+{
+    if (st->in_tx && st->conn) {
+        PGresult *res = PQexec(st->conn, "rollback");
+        PQclear(res);
+    }
+    st->in_tx = false;
+}
+
+static void clear_result(void *p) { PQclear(p); }
+
+static enum ld_err fail_unavailable(struct request *r)
+{
+    return req_fail(r, LD_ERR_UNAVAILABLE, "The service is unavailable: its database cannot be reached.");
+}
+
+/* Maps a failed result to the request's error; internal detail goes to the log. */
+static void fail_from_result(struct request *r, const PGresult *res)
+{
+    struct store *st = r->store;
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    fprintf(stderr, "lineaged: request %s: database error %s: %s", r->id, state ? state : "-",
+            res ? PQresultErrorMessage(res) : PQerrorMessage(st->conn));
+    if (PQstatus(st->conn) != CONNECTION_OK || (state && (strncmp(state, "08", 2) == 0 ||
+                                                         strncmp(state, "57P", 3) == 0))) {
+        forget_connection(st);
+        fail_unavailable(r);
+        return;
+    }
+    if (state && strcmp(state, "57014") == 0) {
+        req_fail(r, LD_ERR_UNAVAILABLE, "The request took too long and was cancelled.");
+        return;
+    }
+    req_fail(r, LD_ERR_INTERNAL, "An internal error occurred (request %s).", r->id);
+}
+
+/* The name of the prepared statement for `sql`, preparing it on first use. */
+static const char *prepared_name(struct request *r, const char *sql, int n, char name[24])
+{
+    struct store *st = r->store;
+    uint64_t h = fnv1a(sql);
+    unsigned i = (unsigned)(h % STMT_SLOTS);
+    for (unsigned probe = 0; probe < STMT_SLOTS; probe++, i = (i + 1) % STMT_SLOTS) {
+        struct stmt_slot *s = &st->stmts[i];
+        snprintf(name, 24, "s%u", i);
+        if (s->sql && s->hash == h && strcmp(s->sql, sql) == 0)
+            return name;
+        if (s->sql)
+            continue;
+        PGresult *res = PQprepare(st->conn, name, sql, n, NULL);
+        bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+        if (!ok)
+            fail_from_result(r, res);
+        PQclear(res);
+        if (!ok)
+            return NULL;
+        s->sql = strdup(sql);
+        s->hash = h;
+        return s->sql ? name : NULL;
+    }
+    /* The cache is full of distinct texts: run this one unprepared. */
+    return "";
+}
+
+PGresult *db_run(struct request *r, const char *sql, int n, const char *const *vals, struct db_violation *v)
+{
+    struct store *st = r->store;
+    if (!connect_now(st)) {
+        fail_unavailable(r);
+        return NULL;
+    }
+    char name[24];
+    const char *stmt = prepared_name(r, sql, n, name);
+    if (!stmt)
+        return NULL;
+    PGresult *res = *stmt ? PQexecPrepared(st->conn, stmt, n, vals, NULL, NULL, 0)
+                          : PQexecParams(st->conn, sql, n, NULL, vals, NULL, NULL, 0);
+    ExecStatusType status = PQresultStatus(res);
+    if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
+        arena_defer(r->arena, clear_result, res);
+        return res;
+    }
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    if (v && state && strncmp(state, "23", 2) == 0) {
+        const char *c = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
+        memcpy(v->sqlstate, state, 5);
+        v->sqlstate[5] = '\0';
+        v->constraint = arena_strdup(r->arena, c ? c : "");
+        PQclear(res);
+        return NULL;
+    }
+    fail_from_result(r, res);
+    PQclear(res);
+    return NULL;
+}
+
+enum ld_err db_begin(struct request *r)
+{
+    if (!db_run(r, "begin", 0, NULL, NULL))
+        return r->error;
+    r->store->in_tx = true;
+    return LD_OK;
+}
+
+enum ld_err db_commit(struct request *r)
+{
+    r->store->in_tx = false;
+    return db_run(r, "commit", 0, NULL, NULL) ? LD_OK : r->error;
+}
+
+enum ld_err db_tenant(struct request *r, bool create, int32_t *id_out)
+{
+    struct store *st = r->store;
+    for (unsigned i = 0; i < st->tenant_count; i++) {
+        struct tenant_slot *t = &st->tenants[i];
+        if (strcmp(t->account, r->account) == 0 && strcmp(t->region, r->region) == 0) {
+            *id_out = t->id;
+            return LD_OK;
+        }
+    }
+    const char *vals[] = {r->account, r->region};
+    PGresult *res = db_run(r, "select id from tenant where account = $1 and region = $2", 2, vals, NULL);
+    if (!res)
+        return r->error;
+    if (PQntuples(res) == 0 && create) {
+        res = db_run(r,
+                     "insert into tenant (account, region) values ($1, $2) "
+                     "on conflict (account, region) do update set account = excluded.account returning id",
+                     2, vals, NULL);
+        if (!res)
+            return r->error;
+    }
+    *id_out = PQntuples(res) ? (int32_t)db_int64(res, 0, 0) : 0;
+    if (*id_out && st->tenant_count < TENANT_SLOTS) {
+        struct tenant_slot *t = &st->tenants[st->tenant_count++];
+        snprintf(t->account, sizeof t->account, "%s", r->account);
+        snprintf(t->region, sizeof t->region, "%s", r->region);
+        t->id = *id_out;
+    }
+    return LD_OK;
+}
+
+const char *db_text(struct request *r, const PGresult *res, int row, int col)
+{
+    if (PQgetisnull(res, row, col))
+        return NULL;
+    return arena_strndup(r->arena, PQgetvalue(res, row, col), (size_t)PQgetlength(res, row, col));
+}
+
+int64_t db_int64(const PGresult *res, int row, int col) { return strtoll(PQgetvalue(res, row, col), NULL, 10); }
+
+const char *db_param_int(struct request *r, int64_t v) { return arena_printf(r->arena, "%" PRId64, v); }

@@ -1,0 +1,45 @@
+/* Private to the store files: running statements on the worker's connection.
+ * Every statement is prepared once per connection, keyed by its text, and
+ * every value travels as a parameter. */
+#ifndef LINEAGED_DB_H
+#define LINEAGED_DB_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lineaged/request.h"
+
+/* A constraint violation the caller maps to an API error itself. */
+struct db_violation {
+    char sqlstate[6];
+    const char *constraint; /* arena copy, or "" */
+};
+
+/* Runs `sql` with `n` text parameters (NULL entries are SQL NULL). Returns
+ * the result (cleared with the arena), or NULL after req_fail. When `v` is
+ * given, a constraint violation (class 23) fills it and returns NULL without
+ * failing the request. */
+PGresult *db_run(struct request *r, const char *sql, int n, const char *const *vals, struct db_violation *v);
+
+/* Transactions; each returns LD_OK or the recorded error. */
+enum ld_err db_begin(struct request *r);
+enum ld_err db_commit(struct request *r);
+
+/* The tenant id of the caller's (account, region), created on first write
+ * when `create`; 0 when it doesn't exist and !create. Cached per connection. */
+enum ld_err db_tenant(struct request *r, bool create, int32_t *id_out);
+
+/* Cell helpers: an arena copy of the value, or NULL for SQL NULL. */
+const char *db_text(struct request *r, const PGresult *res, int row, int col);
+int64_t db_int64(const PGresult *res, int row, int col);
+
+/* Writes a TagList onto entity `entity_id` inside the caller's transaction:
+ * a key given again replaces its value; more than 50 tags in all is
+ * ResourceLimitExceeded. */
+enum ld_err tags_put(struct request *r, const char *entity_id, const cJSON *tags);
+
+/* Formats an integer parameter into the arena. */
+const char *db_param_int(struct request *r, int64_t v);
+
+#endif

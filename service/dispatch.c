@@ -1,0 +1,162 @@
+/* The operation table and the one path every API request takes. */
+#include "dispatch.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lineaged/embedded.h"
+#include "lineaged/store.h"
+#include "ops.h"
+
+struct operation {
+    const char *name;
+    op_handler handler;
+};
+
+/* Implemented operations, sorted by name. Operations of the models that are
+ * missing here answer NotImplemented. */
+static const struct operation operations[] = {
+    {"AddTags", op_add_tags},
+    {"CreateExperiment", op_create_experiment},
+    {"DeleteExperiment", op_delete_experiment},
+    {"DeleteTags", op_delete_tags},
+    {"DescribeExperiment", op_describe_experiment},
+    {"ListExperiments", op_list_experiments},
+    {"ListTags", op_list_tags},
+    {"UpdateExperiment", op_update_experiment},
+};
+
+static int compare_operation(const void *key, const void *row)
+{
+    return strcmp(key, ((const struct operation *)row)->name);
+}
+
+static op_handler find_handler(const char *name)
+{
+    const struct operation *op = bsearch(name, operations, sizeof operations / sizeof operations[0],
+                                         sizeof operations[0], compare_operation);
+    return op ? op->handler : NULL;
+}
+
+static struct api_model *load_model(const char *name)
+{
+    for (unsigned i = 0; i < embedded_models_count; i++) {
+        if (strcmp(embedded_models[i].name, name) != 0)
+            continue;
+        char *err = NULL;
+        struct api_model *m = model_load(embedded_models[i].data, embedded_models[i].len, &err);
+        if (!m) {
+            fprintf(stderr, "lineaged: model %s: %s\n", name, err ? err : "unreadable");
+            free(err);
+        }
+        return m;
+    }
+    fprintf(stderr, "lineaged: model %s is not embedded\n", name);
+    return NULL;
+}
+
+int service_load_models(struct service *svc)
+{
+    svc->sagemaker = load_model("sagemaker-lineage.json");
+    svc->metrics = load_model("sagemaker-metrics.json");
+    return svc->sagemaker && svc->metrics ? 0 : -1;
+}
+
+void service_free_models(struct service *svc)
+{
+    model_free(svc->sagemaker);
+    model_free(svc->metrics);
+    svc->sagemaker = svc->metrics = NULL;
+}
+
+static void delete_tree(void *p) { cJSON_Delete(p); }
+
+static void put_json(struct request *r, cJSON *body, int status, struct reply *out)
+{
+    char *text = cJSON_PrintUnformatted(body);
+    if (!text) {
+        fputs("lineaged: out of memory\n", stderr);
+        abort();
+    }
+    arena_defer(r->arena, cJSON_free, text);
+    out->status = status;
+    out->body = text;
+    out->len = strlen(text);
+}
+
+void reply_error(struct request *r, struct reply *out)
+{
+    cJSON *body = cJSON_CreateObject();
+    arena_defer(r->arena, delete_tree, body);
+    const char *type = ld_err_type(r->error);
+    const char *message = r->message ? r->message : "";
+    cJSON_AddStringToObject(body, "__type", type);
+    cJSON_AddStringToObject(body, "message", message);
+    if (ld_err_has_message_member(r->error))
+        cJSON_AddStringToObject(body, "Message", message);
+    put_json(r, body, ld_err_status(r->error), out);
+    out->error_type = type;
+}
+
+/* Parses, validates and runs `op`, leaving the reply in `out`. */
+static void run_operation(struct request *r, const struct api_op *op, const char *body, size_t len,
+                          struct reply *out)
+{
+    cJSON *in = NULL;
+    if (len > 0) {
+        in = cJSON_ParseWithLength(body, len);
+        if (!in) {
+            req_fail(r, LD_ERR_SERIALIZATION, "The request body is not valid JSON.");
+            reply_error(r, out);
+            return;
+        }
+    } else {
+        in = cJSON_CreateObject();
+    }
+    arena_defer(r->arena, delete_tree, in);
+    char *message = NULL;
+    enum ld_err e = model_validate(op, in, r->arena, &message);
+    op_handler handler = find_handler(model_op_name(op));
+    if (e != LD_OK)
+        req_fail(r, e, "%s", message ? message : "");
+    else if (!handler)
+        e = req_fail(r, LD_ERR_NOT_IMPLEMENTED, "The operation %s is not implemented by lineaged yet.",
+                     model_op_name(op));
+    if (e == LD_OK) {
+        cJSON *result = cJSON_CreateObject();
+        arena_defer(r->arena, delete_tree, result);
+        e = handler(r, in, result);
+        store_end_request(r->store);
+        if (e == LD_OK) {
+            put_json(r, result, 200, out);
+            return;
+        }
+    }
+    reply_error(r, out);
+}
+
+void dispatch_sagemaker(const struct service *svc, struct request *r, const char *target, const char *body,
+                        size_t len, struct reply *out)
+{
+    static const char prefix[] = "SageMaker.";
+    const char *name = target && strncmp(target, prefix, sizeof prefix - 1) == 0 ? target + sizeof prefix - 1 : NULL;
+    const struct api_op *op = name ? model_find_op(svc->sagemaker, name) : NULL;
+    if (!op) {
+        req_fail(r, LD_ERR_UNKNOWN_OPERATION, "The operation %s is not known to this service.",
+                 target ? target : "(no X-Amz-Target header)");
+        reply_error(r, out);
+        return;
+    }
+    run_operation(r, op, body, len, out);
+}
+
+int dispatch_metrics(const struct service *svc, struct request *r, const char *method, const char *path,
+                     const char *body, size_t len, struct reply *out)
+{
+    const struct api_op *op = model_find_route(svc->metrics, method, path);
+    if (!op)
+        return 0;
+    run_operation(r, op, body, len, out);
+    return 1;
+}

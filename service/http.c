@@ -1,0 +1,245 @@
+/* The only evhttp user: routes, request ids, body limits, replies, workers,
+ * and the graceful stop. */
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <event2/thread.h>
+#include <netinet/in.h>
+#include <openssl/rand.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "lineaged/scope.h"
+#include "lineaged/store.h"
+
+/* The API's limit; larger bodies (up to the hard cap) get a JSON 413, and
+ * evhttp itself refuses anything beyond the hard cap before reading it. */
+enum { BODY_LIMIT = 6 * 1024 * 1024, BODY_HARD_CAP = 16 * 1024 * 1024, IDLE_TIMEOUT_S = 60 };
+
+struct worker {
+    pthread_t thread;
+    const struct service *svc;
+    struct event_base *base;
+    struct evhttp *http;
+    struct evhttp_bound_socket *listener;
+    struct event *stop;
+    struct store *store;
+    struct arena *arena;
+    unsigned long long served;
+    unsigned char id_seed[8];
+};
+
+static const char JSON_TYPE[] = "application/x-amz-json-1.1";
+
+/* A fresh request id in the UUID layout clients expect. */
+static const char *new_request_id(struct worker *w)
+{
+    unsigned long long n = ++w->served;
+    const unsigned char *s = w->id_seed;
+    return arena_printf(w->arena, "%02x%02x%02x%02x-%02x%02x-%04x-%04x-%012llx", s[0], s[1], s[2], s[3], s[4], s[5],
+                        (unsigned)(pthread_self() & 0xffff), (unsigned)(s[6] << 8 | s[7]), n & 0xffffffffffffULL);
+}
+
+static void send_reply(struct evhttp_request *req, const char *request_id, const char *content_type,
+                       const struct reply *rep)
+{
+    struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+    evhttp_add_header(h, "Content-Type", content_type);
+    evhttp_add_header(h, "x-amzn-RequestId", request_id);
+    if (rep->error_type)
+        evhttp_add_header(h, "X-Amzn-ErrorType", rep->error_type);
+    struct evbuffer *buf = evbuffer_new();
+    evbuffer_add(buf, rep->body, rep->len);
+    evhttp_send_reply(req, rep->status, NULL, buf);
+    evbuffer_free(buf);
+}
+
+static void serve_health(struct worker *w, struct request *r, struct reply *rep)
+{
+    int up = store_healthy(w->store);
+    rep->body = arena_printf(r->arena, "{\"status\":\"%s\",\"version\":\"%s\",\"database\":\"%s\"}",
+                             up ? "ok" : "unavailable", LINEAGED_VERSION, up ? "up" : "down");
+    rep->len = strlen(rep->body);
+    rep->status = up ? 200 : 503;
+}
+
+static void fail_route(struct request *r, struct reply *rep, enum ld_err e, const char *fmt, const char *arg)
+{
+    req_fail(r, e, fmt, arg);
+    reply_error(r, rep);
+}
+
+static void on_request(struct evhttp_request *req, void *arg)
+{
+    struct worker *w = arg;
+    arena_reset(w->arena);
+    struct evkeyvalq *in = evhttp_request_get_input_headers(req);
+    struct caller_scope scope;
+    scope_from_authorization(evhttp_find_header(in, "Authorization"), w->svc->default_region, &scope);
+    struct request r = {
+        .arena = w->arena,
+        .store = w->store,
+        .id = new_request_id(w),
+        .account = scope.account,
+        .region = scope.region,
+        .access_key = scope.access_key,
+    };
+    struct reply rep = {0};
+    const char *content_type = JSON_TYPE;
+    enum evhttp_cmd_type method = evhttp_request_get_command(req);
+    const char *uri = evhttp_request_get_uri(req);
+    const char *path = arena_strndup(w->arena, uri, strcspn(uri, "?"));
+    struct evbuffer *body = evhttp_request_get_input_buffer(req);
+    size_t len = evbuffer_get_length(body);
+    const char *data = len ? (const char *)evbuffer_pullup(body, -1) : "";
+
+    if (len > BODY_LIMIT) {
+        fail_route(&r, &rep, LD_ERR_TOO_LARGE, "The request body is larger than %s.", "6 MiB");
+    } else if (strcmp(path, "/health") == 0 && method == EVHTTP_REQ_GET) {
+        content_type = "application/json";
+        serve_health(w, &r, &rep);
+    } else if (strcmp(path, "/") == 0) {
+        if (method == EVHTTP_REQ_POST)
+            dispatch_sagemaker(w->svc, &r, evhttp_find_header(in, "X-Amz-Target"), data, len, &rep);
+        else
+            fail_route(&r, &rep, LD_ERR_UNKNOWN_OPERATION, "%s", "Only POST is served on /.");
+    } else {
+        const char *verb = method == EVHTTP_REQ_PUT ? "PUT" : method == EVHTTP_REQ_POST ? "POST" : "";
+        content_type = "application/json";
+        if (!dispatch_metrics(w->svc, &r, verb, path, data, len, &rep))
+            fail_route(&r, &rep, LD_ERR_UNKNOWN_OPERATION, "No operation is served at %s.", path);
+    }
+    send_reply(req, r.id, content_type, &rep);
+}
+
+static void on_stop(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    struct worker *w = arg;
+    struct timeval grace = {0, 200 * 1000};
+    if (w->listener)
+        evhttp_del_accept_socket(w->http, w->listener);
+    w->listener = NULL;
+    /* Requests already being read get a moment to arrive and be answered. */
+    event_base_loopexit(w->base, &grace);
+}
+
+static void *worker_main(void *arg)
+{
+    struct worker *w = arg;
+    event_base_dispatch(w->base);
+    return NULL;
+}
+
+static int listen_socket(const struct http_config *cfg)
+{
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)cfg->port)};
+    if (inet_pton(AF_INET, cfg->listen, &addr.sin_addr) != 1) {
+        fprintf(stderr, "lineaged: --listen %s is not an IPv4 address\n", cfg->listen);
+        return -1;
+    }
+    int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+    if (fd < 0)
+        return -1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(fd, 1024) != 0 ||
+        evutil_make_socket_nonblocking(fd) != 0) {
+        fprintf(stderr, "lineaged: cannot listen on %s:%d: %s\n", cfg->listen, cfg->port, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static int worker_setup(struct worker *w, const struct service *svc, const struct http_config *cfg, int fd)
+{
+    w->svc = svc;
+    w->base = event_base_new();
+    w->http = w->base ? evhttp_new(w->base) : NULL;
+    if (!w->http)
+        return -1;
+    evhttp_set_max_body_size(w->http, BODY_HARD_CAP);
+    evhttp_set_timeout(w->http, IDLE_TIMEOUT_S);
+    evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT | EVHTTP_REQ_HEAD |
+                                            EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
+    evhttp_set_gencb(w->http, on_request, w);
+    /* Each worker owns a duplicate, so freeing one listener closes only its own. */
+    w->listener = evhttp_accept_socket_with_handle(w->http, dup(fd));
+    w->stop = event_new(w->base, -1, 0, on_stop, w);
+    w->store = store_open(cfg->conninfo);
+    w->arena = arena_create();
+    RAND_bytes(w->id_seed, sizeof w->id_seed);
+    return w->listener && w->stop ? 0 : -1;
+}
+
+static void worker_cleanup(struct worker *w)
+{
+    if (w->stop)
+        event_free(w->stop);
+    if (w->http)
+        evhttp_free(w->http);
+    if (w->base)
+        event_base_free(w->base);
+    store_close(w->store);
+    arena_destroy(w->arena);
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+    (void)what;
+    fprintf(stderr, "lineaged: signal %d, stopping\n", (int)sig);
+    event_base_loopbreak(arg);
+}
+
+int http_serve(const struct service *svc, const struct http_config *cfg)
+{
+    evthread_use_pthreads();
+    signal(SIGPIPE, SIG_IGN);
+    int fd = listen_socket(cfg);
+    if (fd < 0)
+        return 1;
+    int n = cfg->workers > 0 ? cfg->workers : 1, started = 0, rc = 0;
+    struct worker *workers = calloc((size_t)n, sizeof *workers);
+    struct event_base *main_base = event_base_new();
+    struct event *sigint = evsignal_new(main_base, SIGINT, on_signal, main_base);
+    struct event *sigterm = evsignal_new(main_base, SIGTERM, on_signal, main_base);
+    evsignal_add(sigint, NULL);
+    evsignal_add(sigterm, NULL);
+    for (; started < n; started++) {
+        if (worker_setup(&workers[started], svc, cfg, fd) != 0 ||
+            pthread_create(&workers[started].thread, NULL, worker_main, &workers[started]) != 0) {
+            fprintf(stderr, "lineaged: cannot start worker %d\n", started);
+            worker_cleanup(&workers[started]);
+            rc = 1;
+            break;
+        }
+    }
+    close(fd);
+    if (rc == 0) {
+        fprintf(stderr, "lineaged: serving on %s:%d with %d workers\n", cfg->listen, cfg->port, n);
+        event_base_dispatch(main_base);
+    }
+    for (int i = 0; i < started; i++)
+        event_active(workers[i].stop, 0, 0);
+    for (int i = 0; i < started; i++) {
+        pthread_join(workers[i].thread, NULL);
+        worker_cleanup(&workers[i]);
+    }
+    event_free(sigint);
+    event_free(sigterm);
+    event_base_free(main_base);
+    free(workers);
+    libevent_global_shutdown();
+    return rc;
+}

@@ -1,0 +1,54 @@
+/* Small readers and writers over cJSON for handlers. */
+#include "json_io.h"
+
+#include "lineaged/timefmt.h"
+
+const char *json_str(const cJSON *in, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(in, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+int json_int(const cJSON *in, const char *key, int dflt)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(in, key);
+    return cJSON_IsNumber(v) ? (int)v->valuedouble : dflt;
+}
+
+bool json_time(const cJSON *in, const char *key, int64_t *ms)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(in, key);
+    return v && !cJSON_IsNull(v) && ldtime_parse(v, ms);
+}
+
+void json_put_str(cJSON *out, const char *key, const char *value)
+{
+    if (value)
+        cJSON_AddStringToObject(out, key, value);
+}
+
+void json_put_time(cJSON *out, const char *key, int64_t ms)
+{
+    char buf[32];
+    cJSON_AddRawToObject(out, key, ldtime_format(ms, buf));
+}
+
+void json_put_object_text(cJSON *out, const char *key, const char *text)
+{
+    cJSON *v = text ? cJSON_Parse(text) : NULL;
+    if (!cJSON_IsObject(v)) {
+        cJSON_Delete(v);
+        v = cJSON_CreateObject();
+    }
+    cJSON_AddItemToObject(out, key, v);
+}
+
+static void delete_tree(void *p) { cJSON_Delete(p); }
+
+cJSON *json_parse_owned(struct request *r, const char *text)
+{
+    cJSON *v = cJSON_Parse(text);
+    if (v)
+        arena_defer(r->arena, delete_tree, v);
+    return v;
+}

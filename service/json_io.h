@@ -1,0 +1,33 @@
+/* Reading validated request members and writing response members. */
+#ifndef LINEAGED_JSON_IO_H
+#define LINEAGED_JSON_IO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <cJSON.h>
+
+#include "lineaged/request.h"
+
+/* The string member `key` of `in`, or NULL when absent. */
+const char *json_str(const cJSON *in, const char *key);
+
+/* The integer member `key`, or `dflt` when absent. */
+int json_int(const cJSON *in, const char *key, int dflt);
+
+/* The timestamp member `key` in epoch ms; false when absent. */
+bool json_time(const cJSON *in, const char *key, int64_t *ms);
+
+/* Adds `value` as a string member unless it is NULL. */
+void json_put_str(cJSON *out, const char *key, const char *value);
+
+/* Adds a timestamp member (epoch seconds with milliseconds). */
+void json_put_time(cJSON *out, const char *key, int64_t ms);
+
+/* Adds a member holding the JSON object text `text` (NULL or unreadable gives {}). */
+void json_put_object_text(cJSON *out, const char *key, const char *text);
+
+/* Parses `text` into a tree freed with the request's arena, or NULL. */
+cJSON *json_parse_owned(struct request *r, const char *text);
+
+#endif

@@ -1,0 +1,69 @@
+/* lineaged: the SageMaker lineage and experiments API over PostgreSQL. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dispatch.h"
+#include "http.h"
+#include "lineaged/store.h"
+
+static void usage(FILE *out)
+{
+    fputs("usage: lineaged [options]\n"
+          "  --listen ADDR     IPv4 address to serve on (default 127.0.0.1)\n"
+          "  --port N          TCP port (default 8080)\n"
+          "  --db CONNINFO     PostgreSQL conninfo or URL (default: dbname=lineaged)\n"
+          "  --workers N       worker threads, each with its own connection (default: one per core)\n"
+          "  --region NAME     region for unsigned requests (default us-east-1)\n"
+          "  --migrate-only    apply the schema migrations and exit\n"
+          "  --help            this text\n",
+          out);
+}
+
+int main(int argc, char **argv)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    struct http_config cfg = {
+        .listen = "127.0.0.1", .port = 8080, .workers = cores > 0 ? (int)cores : 2, .conninfo = "dbname=lineaged"};
+    struct service svc = {.default_region = "us-east-1"};
+    int migrate_only = 0;
+    static const struct option opts[] = {
+        {"listen", required_argument, NULL, 'l'}, {"port", required_argument, NULL, 'p'},
+        {"db", required_argument, NULL, 'd'},     {"workers", required_argument, NULL, 'w'},
+        {"region", required_argument, NULL, 'r'}, {"migrate-only", no_argument, NULL, 'm'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+    };
+    for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
+        switch (c) {
+        case 'l': cfg.listen = optarg; break;
+        case 'p': cfg.port = atoi(optarg); break;
+        case 'd': cfg.conninfo = optarg; break;
+        case 'w': cfg.workers = atoi(optarg); break;
+        case 'r': svc.default_region = optarg; break;
+        case 'm': migrate_only = 1; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (cfg.port <= 0 || cfg.port > 65535 || cfg.workers <= 0 || cfg.workers > 256) {
+        usage(stderr);
+        return 2;
+    }
+    char *err = NULL;
+    if (store_migrate(cfg.conninfo, &err) != 0 || (!migrate_only && store_load_token_key(cfg.conninfo, &err) != 0)) {
+        fprintf(stderr, "lineaged: database set-up failed: %s\n", err ? err : "unknown error");
+        free(err);
+        return 1;
+    }
+    if (migrate_only)
+        return 0;
+    if (service_load_models(&svc) != 0) {
+        service_free_models(&svc);
+        return 1;
+    }
+    int rc = http_serve(&svc, &cfg);
+    service_free_models(&svc);
+    return rc;
+}

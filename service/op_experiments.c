@@ -1,0 +1,93 @@
+/* Experiments: create, describe, update, delete, list. */
+#include "json_io.h"
+#include "list_params.h"
+#include "lineaged/store.h"
+#include "ops.h"
+
+enum ld_err op_create_experiment(struct request *r, const cJSON *in, cJSON *out)
+{
+    const char *name = json_str(in, "ExperimentName"), *display = json_str(in, "DisplayName");
+    struct entity_input e = {
+        .kind = KIND_EXPERIMENT,
+        .name = name,
+        .display_name = display ? display : name,
+        .description = json_str(in, "Description"),
+    };
+    const char *arn;
+    enum ld_err err = store_entity_create(r, &e, cJSON_GetObjectItemCaseSensitive(in, "Tags"), &arn);
+    if (err == LD_OK)
+        json_put_str(out, "ExperimentArn", arn);
+    return err;
+}
+
+/* The experiment's Source, when one was recorded (experiments made by jobs). */
+static void put_source(cJSON *out, const char *key, const struct entity *e)
+{
+    if (!e->source_uri)
+        return;
+    cJSON *src = cJSON_AddObjectToObject(out, key);
+    json_put_str(src, "SourceArn", e->source_uri);
+    json_put_str(src, "SourceType", e->source_type);
+}
+
+enum ld_err op_describe_experiment(struct request *r, const cJSON *in, cJSON *out)
+{
+    struct entity e;
+    enum ld_err err = store_entity_get(r, KIND_EXPERIMENT, json_str(in, "ExperimentName"), &e);
+    if (err != LD_OK)
+        return err;
+    json_put_str(out, "ExperimentName", e.name);
+    json_put_str(out, "ExperimentArn", e.arn);
+    json_put_str(out, "DisplayName", e.display_name);
+    put_source(out, "Source", &e);
+    json_put_str(out, "Description", e.description);
+    json_put_time(out, "CreationTime", e.created_ms);
+    json_put_object_text(out, "CreatedBy", e.created_by);
+    json_put_time(out, "LastModifiedTime", e.modified_ms);
+    json_put_object_text(out, "LastModifiedBy", e.modified_by);
+    return LD_OK;
+}
+
+enum ld_err op_update_experiment(struct request *r, const cJSON *in, cJSON *out)
+{
+    const char *arn;
+    enum ld_err err = store_entity_update(r, KIND_EXPERIMENT, json_str(in, "ExperimentName"),
+                                          json_str(in, "DisplayName"), json_str(in, "Description"), &arn);
+    if (err == LD_OK)
+        json_put_str(out, "ExperimentArn", arn);
+    return err;
+}
+
+enum ld_err op_delete_experiment(struct request *r, const cJSON *in, cJSON *out)
+{
+    const char *arn;
+    enum ld_err err = store_entity_delete(r, KIND_EXPERIMENT, json_str(in, "ExperimentName"), &arn);
+    if (err == LD_OK)
+        json_put_str(out, "ExperimentArn", arn);
+    return err;
+}
+
+enum ld_err op_list_experiments(struct request *r, const cJSON *in, cJSON *out)
+{
+    struct list_query q;
+    list_query_from_input(in, KIND_EXPERIMENT, "ListExperiments", &q);
+    struct entity *rows;
+    size_t n;
+    const char *next;
+    enum ld_err err = store_entity_list(r, &q, &rows, &n, &next);
+    if (err != LD_OK)
+        return err;
+    cJSON *list = cJSON_AddArrayToObject(out, "ExperimentSummaries");
+    for (size_t i = 0; i < n; i++) {
+        cJSON *s = cJSON_CreateObject();
+        cJSON_AddItemToArray(list, s);
+        json_put_str(s, "ExperimentArn", rows[i].arn);
+        json_put_str(s, "ExperimentName", rows[i].name);
+        json_put_str(s, "DisplayName", rows[i].display_name);
+        put_source(s, "ExperimentSource", &rows[i]);
+        json_put_time(s, "CreationTime", rows[i].created_ms);
+        json_put_time(s, "LastModifiedTime", rows[i].modified_ms);
+    }
+    json_put_str(out, "NextToken", next);
+    return LD_OK;
+}

@@ -1,0 +1,57 @@
+/* Account and region from "AWS4-HMAC-SHA256 Credential=AKID/date/region/service/aws4_request, ...". */
+#include "lineaged/scope.h"
+
+#include <ctype.h>
+#include <string.h>
+
+/* Copies the '/'-terminated field at p into out (size n); returns the end or NULL. */
+static const char *scope_field(const char *p, char *out, size_t n)
+{
+    size_t len = strcspn(p, "/, ");
+    if (p[len] != '/' || len == 0 || len >= n)
+        return NULL;
+    memcpy(out, p, len);
+    out[len] = '\0';
+    return p + len + 1;
+}
+
+static int all_digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isdigit((unsigned char)s[i]))
+            return 0;
+    return s[n] == '\0';
+}
+
+static int valid_region(const char *s)
+{
+    for (; *s; s++)
+        if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '-')
+            return 0;
+    return 1;
+}
+
+void scope_from_authorization(const char *auth, const char *default_region, struct caller_scope *s)
+{
+    char date[16], region[sizeof s->region];
+    strcpy(s->account, LD_DEFAULT_ACCOUNT);
+    strncpy(s->region, default_region, sizeof s->region - 1);
+    s->region[sizeof s->region - 1] = '\0';
+    s->access_key[0] = '\0';
+    const char *p = auth ? strstr(auth, "Credential=") : NULL;
+    if (!p)
+        return;
+    p += strlen("Credential=");
+    char key[sizeof s->access_key];
+    p = scope_field(p, key, sizeof key);
+    if (p)
+        p = scope_field(p, date, sizeof date);
+    if (p)
+        p = scope_field(p, region, sizeof region);
+    if (!p || !valid_region(region))
+        return;
+    strcpy(s->access_key, key);
+    strcpy(s->region, region);
+    if (strlen(key) == 12 && all_digits(key, 12))
+        strcpy(s->account, key);
+}

@@ -1,0 +1,278 @@
+/* Vertices in PostgreSQL: create, find, update, delete and list entities of
+ * every kind, with names unique per kind and compared case-insensitively. */
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "db.h"
+#include "lineaged/store.h"
+#include "lineaged/token.h"
+
+struct kind_row {
+    const char *label;
+    const char *arn_type;
+    const char *vertex_type; /* fixed Type, or NULL when it comes from the entity */
+};
+
+static const struct kind_row kinds[] = {
+    [KIND_EXPERIMENT] = {"Experiment", "experiment", "Experiment"},
+    [KIND_TRIAL] = {"Trial", "experiment-trial", NULL},
+    [KIND_TRIAL_COMPONENT] = {"TrialComponent", "experiment-trial-component", NULL},
+    [KIND_ARTIFACT] = {"Artifact", "artifact", NULL},
+    [KIND_ACTION] = {"Action", "action", NULL},
+    [KIND_CONTEXT] = {"Context", "context", NULL},
+};
+
+const char *entity_kind_label(enum entity_kind k) { return kinds[k].label; }
+
+const char *entity_kind_arn_type(enum entity_kind k) { return kinds[k].arn_type; }
+
+const char *entity_arn(struct request *r, enum entity_kind k, const char *name)
+{
+    char *arn = arena_printf(r->arena, "arn:aws:sagemaker:%s:%s:%s/%s", r->region, r->account,
+                             kinds[k].arn_type, name);
+    for (char *p = arn; *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+    return arn;
+}
+
+#define ENTITY_COLUMNS                                                                                     \
+    "id, kind, name, arn, vertex_type, display_name, description, source_uri, source_type, source_id, "  \
+    "status, details::text, created_by::text, modified_by::text, "                                       \
+    "(extract(epoch from created_at) * 1000)::int8, (extract(epoch from modified_at) * 1000)::int8"
+
+static void entity_from_row(struct request *r, const PGresult *res, int row, struct entity *e)
+{
+    e->id = db_int64(res, row, 0);
+    e->kind = (enum entity_kind)db_int64(res, row, 1);
+    e->name = db_text(r, res, row, 2);
+    e->arn = db_text(r, res, row, 3);
+    e->vertex_type = db_text(r, res, row, 4);
+    e->display_name = db_text(r, res, row, 5);
+    e->description = db_text(r, res, row, 6);
+    e->source_uri = db_text(r, res, row, 7);
+    e->source_type = db_text(r, res, row, 8);
+    e->source_id = db_text(r, res, row, 9);
+    e->status = db_text(r, res, row, 10);
+    e->details = db_text(r, res, row, 11);
+    e->created_by = db_text(r, res, row, 12);
+    e->modified_by = db_text(r, res, row, 13);
+    e->created_ms = db_int64(res, row, 14);
+    e->modified_ms = db_int64(res, row, 15);
+}
+
+static enum ld_err not_found(struct request *r, enum entity_kind k, const char *name_or_arn)
+{
+    const char *arn = strncmp(name_or_arn, "arn:", 4) == 0 ? name_or_arn : entity_arn(r, k, name_or_arn);
+    return req_fail(r, LD_ERR_NOT_FOUND, "%s '%s' does not exist.", kinds[k].label, arn);
+}
+
+enum ld_err store_entity_create(struct request *r, const struct entity_input *in, const cJSON *tags,
+                                const char **arn_out)
+{
+    int32_t tenant;
+    enum ld_err e = db_begin(r);
+    if (e == LD_OK)
+        e = db_tenant(r, true, &tenant);
+    if (e != LD_OK)
+        return e;
+    const char *arn = entity_arn(r, in->kind, in->name);
+    const char *vals[] = {
+        db_param_int(r, tenant), db_param_int(r, in->kind), in->name, arn,
+        kinds[in->kind].vertex_type, in->display_name, in->description, in->source_uri, in->source_type,
+        in->source_id, in->status, in->details ? in->details : "{}",
+    };
+    struct db_violation v;
+    PGresult *res = db_run(r,
+                           "insert into entity (tenant_id, kind, name, name_key, arn, vertex_type, display_name,"
+                           " description, source_uri, source_type, source_id, status, details, created_at,"
+                           " modified_at) values ($1, $2, $3, lower($3), $4, $5, $6, $7, $8, $9, $10, $11,"
+                           " $12::jsonb, now(), now()) returning id",
+                           12, vals, &v);
+    if (!res) {
+        if (r->error != LD_OK)
+            return r->error;
+        return req_fail(r, LD_ERR_VALIDATION, "%s with name (%s) already exists.", kinds[in->kind].label,
+                        in->name);
+    }
+    e = tags_put(r, db_text(r, res, 0, 0), tags);
+    if (e == LD_OK)
+        e = db_commit(r);
+    *arn_out = arn;
+    return e;
+}
+
+/* The lookup predicate for a name or an ARN, bound as $1 tenant, $2 kind, $3 key. */
+static const char *key_predicate(const char *name_or_arn)
+{
+    return strncmp(name_or_arn, "arn:", 4) == 0 ? " where tenant_id = $1 and kind = $2 and arn = lower($3)"
+                                                 : " where tenant_id = $1 and kind = $2 and name_key = lower($3)";
+}
+
+enum ld_err store_entity_get(struct request *r, enum entity_kind k, const char *name_or_arn, struct entity *out)
+{
+    int32_t tenant;
+    enum ld_err e = db_tenant(r, false, &tenant);
+    if (e != LD_OK)
+        return e;
+    if (!tenant)
+        return not_found(r, k, name_or_arn);
+    const char *vals[] = {db_param_int(r, tenant), db_param_int(r, k), name_or_arn};
+    const char *sql = arena_printf(r->arena, "select " ENTITY_COLUMNS " from entity%s", key_predicate(name_or_arn));
+    PGresult *res = db_run(r, sql, 3, vals, NULL);
+    if (!res)
+        return r->error;
+    if (PQntuples(res) == 0)
+        return not_found(r, k, name_or_arn);
+    entity_from_row(r, res, 0, out);
+    return LD_OK;
+}
+
+enum ld_err store_entity_update(struct request *r, enum entity_kind k, const char *name_or_arn,
+                                const char *display_name, const char *description, const char **arn_out)
+{
+    int32_t tenant;
+    enum ld_err e = db_tenant(r, false, &tenant);
+    if (e != LD_OK)
+        return e;
+    if (!tenant)
+        return not_found(r, k, name_or_arn);
+    const char *vals[] = {db_param_int(r, tenant), db_param_int(r, k), name_or_arn, display_name, description};
+    const char *sql = arena_printf(r->arena,
+                                   "update entity set display_name = coalesce($4, display_name),"
+                                   " description = coalesce($5, description), modified_at = now()%s"
+                                   " returning arn",
+                                   key_predicate(name_or_arn));
+    PGresult *res = db_run(r, sql, 5, vals, NULL);
+    if (!res)
+        return r->error;
+    if (PQntuples(res) == 0)
+        return not_found(r, k, name_or_arn);
+    *arn_out = db_text(r, res, 0, 0);
+    return LD_OK;
+}
+
+/* Children that must go before an entity can be deleted, per kind. */
+struct delete_guard {
+    const char *count_sql; /* $1 = entity id */
+    const char *message;   /* printf: label, arn, count, plural */
+};
+
+static const struct delete_guard delete_guards[] = {
+    [KIND_EXPERIMENT] = {"select count(*) from entity where parent_id = $1 and kind = 2",
+                         "%s '%s' has %lld trial%s and cannot be deleted."},
+    [KIND_TRIAL] = {"select count(*) from trial_membership where trial_id = $1",
+                    "%s '%s' has %lld trial component%s and cannot be deleted."},
+    [KIND_TRIAL_COMPONENT] = {"select count(*) from trial_membership where component_id = $1",
+                              "%s '%s' is linked to %lld trial%s and cannot be deleted."},
+};
+
+enum ld_err store_entity_delete(struct request *r, enum entity_kind k, const char *name_or_arn,
+                                const char **arn_out)
+{
+    int32_t tenant;
+    enum ld_err e = db_tenant(r, false, &tenant);
+    if (e != LD_OK)
+        return e;
+    if (!tenant)
+        return not_found(r, k, name_or_arn);
+    if ((e = db_begin(r)) != LD_OK)
+        return e;
+    const char *vals[] = {db_param_int(r, tenant), db_param_int(r, k), name_or_arn};
+    const char *sql = arena_printf(r->arena, "select id, arn from entity%s for update", key_predicate(name_or_arn));
+    PGresult *res = db_run(r, sql, 3, vals, NULL);
+    if (!res)
+        return r->error;
+    if (PQntuples(res) == 0)
+        return not_found(r, k, name_or_arn);
+    const char *id[] = {db_text(r, res, 0, 0)};
+    const char *arn = db_text(r, res, 0, 1);
+    if (k < (int)(sizeof delete_guards / sizeof delete_guards[0]) && delete_guards[k].count_sql) {
+        PGresult *count = db_run(r, delete_guards[k].count_sql, 1, id, NULL);
+        if (!count)
+            return r->error;
+        long long n = (long long)db_int64(count, 0, 0);
+        if (n > 0)
+            return req_fail(r, LD_ERR_VALIDATION, delete_guards[k].message, kinds[k].label, arn, n,
+                            n == 1 ? "" : "s");
+    }
+    if (!db_run(r, "delete from association where source_id = $1 or destination_id = $1", 1, id, NULL) ||
+        !db_run(r, "delete from entity where id = $1", 1, id, NULL))
+        return r->error;
+    *arn_out = arn;
+    return db_commit(r);
+}
+
+/* The canonical description of a list query that its tokens are bound to. */
+static const char *list_fingerprint(struct request *r, const struct list_query *q)
+{
+    return arena_printf(r->arena, "%s|%d|%d|%lld|%lld|%d|%d", q->operation, q->sort, q->ascending,
+                        (long long)q->created_after_ms, (long long)q->created_before_ms, q->has_after,
+                        q->has_before);
+}
+
+enum ld_err store_entity_list(struct request *r, const struct list_query *q, struct entity **rows, size_t *n,
+                              const char **next_token)
+{
+    *rows = NULL;
+    *n = 0;
+    *next_token = NULL;
+    const char *query = list_fingerprint(r, q);
+    const char *position[2] = {NULL, NULL};
+    if (q->next_token && !token_decode(r->arena, q->next_token, query, position, 2))
+        return req_fail(r, LD_ERR_VALIDATION, "The NextToken is not valid for this request.");
+    int32_t tenant;
+    enum ld_err e = db_tenant(r, false, &tenant);
+    if (e != LD_OK || !tenant)
+        return e;
+
+    const char *sort_col = q->sort == SORT_NAME ? "name_key" : "created_at";
+    const char *sort_param = q->sort == SORT_NAME ? "$%d::text" : "to_timestamp($%d::float8 / 1000)";
+    const char *dir = q->ascending ? "asc" : "desc";
+    const char *vals[7];
+    int nv = 0;
+    vals[nv++] = db_param_int(r, tenant);
+    vals[nv++] = db_param_int(r, q->kind);
+    char *sql = arena_printf(r->arena, "select " ENTITY_COLUMNS " from entity where tenant_id = $1 and kind = $2");
+    if (q->has_after) {
+        vals[nv++] = db_param_int(r, q->created_after_ms);
+        sql = arena_printf(r->arena, "%s and created_at > to_timestamp($%d::float8 / 1000)", sql, nv);
+    }
+    if (q->has_before) {
+        vals[nv++] = db_param_int(r, q->created_before_ms);
+        sql = arena_printf(r->arena, "%s and created_at < to_timestamp($%d::float8 / 1000)", sql, nv);
+    }
+    if (q->next_token) {
+        vals[nv++] = position[0];
+        vals[nv++] = position[1];
+        const char *cmp = arena_printf(r->arena, sort_param, nv - 1);
+        sql = arena_printf(r->arena, "%s and (%s, id) %s (%s, $%d::int8)", sql, sort_col, q->ascending ? ">" : "<",
+                           cmp, nv);
+    }
+    vals[nv++] = db_param_int(r, q->limit + 1);
+    sql = arena_printf(r->arena, "%s order by %s %s, id %s limit $%d", sql, sort_col, dir, dir, nv);
+    PGresult *res = db_run(r, sql, nv, vals, NULL);
+    if (!res)
+        return r->error;
+    int got = PQntuples(res);
+    size_t count = got > q->limit ? (size_t)q->limit : (size_t)got;
+    *rows = arena_alloc(r->arena, (count ? count : 1) * sizeof **rows);
+    for (size_t i = 0; i < count; i++)
+        entity_from_row(r, res, (int)i, &(*rows)[i]);
+    *n = count;
+    if (got > q->limit) {
+        const struct entity *last = &(*rows)[count - 1];
+        const char *fields[] = {
+            q->sort == SORT_NAME ? arena_strdup(r->arena, PQgetvalue(res, (int)count - 1, 2))
+                                 : db_param_int(r, last->created_ms),
+            db_param_int(r, last->id),
+        };
+        if (q->sort == SORT_NAME)
+            for (char *p = (char *)fields[0]; *p; p++)
+                if (*p >= 'A' && *p <= 'Z')
+                    *p = (char)(*p - 'A' + 'a');
+        *next_token = token_encode(r->arena, query, fields, 2);
+    }
+    return LD_OK;
+}

@@ -1,0 +1,143 @@
+/* Tags in PostgreSQL: add (replacing values of known keys), delete and list
+ * in order of first addition, on any entity named by ARN. */
+#include <libpq-fe.h>
+#include <string.h>
+
+#include "db.h"
+#include "lineaged/store.h"
+#include "lineaged/token.h"
+
+/* Inserts or replaces tags from a TagList; the last value of a key repeated
+ * in one list wins, and new keys keep the order they first appear in. */
+static const char tags_upsert_sql[] =
+    "insert into tag (entity_id, key, value) "
+    "select $1, key, value from ("
+    "  select distinct on (t->>'Key') t->>'Key' as key, t->>'Value' as value,"
+    "         min(ord) over (partition by t->>'Key') as first_ord"
+    "  from jsonb_array_elements($2::jsonb) with ordinality as e(t, ord)"
+    "  order by t->>'Key', ord desc) d "
+    "order by first_ord "
+    "on conflict (entity_id, key) do update set value = excluded.value";
+
+enum { MAX_TAGS = 50 };
+
+enum ld_err tags_put(struct request *r, const char *entity_id, const cJSON *tags)
+{
+    if (!tags || cJSON_GetArraySize(tags) == 0)
+        return LD_OK;
+    char *json = cJSON_PrintUnformatted(tags);
+    if (!json)
+        return req_fail(r, LD_ERR_INTERNAL, "An internal error occurred (request %s).", r->id);
+    arena_defer(r->arena, cJSON_free, json);
+    const char *vals[] = {entity_id, json};
+    if (!db_run(r, tags_upsert_sql, 2, vals, NULL))
+        return r->error;
+    PGresult *res = db_run(r, "select count(*) from tag where entity_id = $1", 1, vals, NULL);
+    if (!res)
+        return r->error;
+    if (db_int64(res, 0, 0) > MAX_TAGS)
+        return req_fail(r, LD_ERR_LIMIT, "A resource can have at most %d tags.", MAX_TAGS);
+    return LD_OK;
+}
+
+/* The label of the entity kind an ARN names ("Experiment", ...), or "Resource". */
+static const char *arn_label(const char *arn)
+{
+    const char *colon = arn;
+    for (int i = 0; i < 5 && colon; i++)
+        colon = strchr(colon + 1, ':');
+    if (!colon)
+        return "Resource";
+    const char *type = colon + 1;
+    size_t len = strcspn(type, "/");
+    for (int k = KIND_EXPERIMENT; k <= KIND_CONTEXT; k++) {
+        const char *t = entity_kind_arn_type((enum entity_kind)k);
+        if (strlen(t) == len && strncmp(type, t, len) == 0)
+            return entity_kind_label((enum entity_kind)k);
+    }
+    return "Resource";
+}
+
+/* The id of the caller's entity with this ARN, or ResourceNotFound. */
+static enum ld_err entity_id_by_arn(struct request *r, const char *arn, bool lock, const char **id_out)
+{
+    int32_t tenant;
+    enum ld_err e = db_tenant(r, false, &tenant);
+    if (e != LD_OK)
+        return e;
+    if (tenant) {
+        const char *vals[] = {db_param_int(r, tenant), arn};
+        PGresult *res = db_run(r,
+                               lock ? "select id from entity where tenant_id = $1 and arn = lower($2) for update"
+                                    : "select id from entity where tenant_id = $1 and arn = lower($2)",
+                               2, vals, NULL);
+        if (!res)
+            return r->error;
+        if (PQntuples(res) == 1) {
+            *id_out = db_text(r, res, 0, 0);
+            return LD_OK;
+        }
+    }
+    return req_fail(r, LD_ERR_NOT_FOUND, "%s '%s' does not exist.", arn_label(arn), arn);
+}
+
+enum ld_err store_tags_add(struct request *r, const char *arn, const cJSON *tags)
+{
+    const char *id;
+    enum ld_err e = db_begin(r);
+    if (e == LD_OK)
+        e = entity_id_by_arn(r, arn, true, &id);
+    if (e == LD_OK)
+        e = tags_put(r, id, tags);
+    return e == LD_OK ? db_commit(r) : e;
+}
+
+enum ld_err store_tags_delete(struct request *r, const char *arn, const cJSON *keys)
+{
+    const char *id;
+    enum ld_err e = entity_id_by_arn(r, arn, false, &id);
+    if (e != LD_OK)
+        return e;
+    char *json = cJSON_PrintUnformatted(keys);
+    if (!json)
+        return req_fail(r, LD_ERR_INTERNAL, "An internal error occurred (request %s).", r->id);
+    arena_defer(r->arena, cJSON_free, json);
+    const char *vals[] = {id, json};
+    if (!db_run(r, "delete from tag where entity_id = $1 and key in (select jsonb_array_elements_text($2::jsonb))",
+                2, vals, NULL))
+        return r->error;
+    return LD_OK;
+}
+
+enum ld_err store_tags_list(struct request *r, const char *arn, int limit, const char *next_token,
+                            cJSON *out_array, const char **next_token_out)
+{
+    *next_token_out = NULL;
+    const char *query = arena_printf(r->arena, "ListTags|%s", arn);
+    const char *after = "0";
+    if (next_token && !token_decode(r->arena, next_token, query, &after, 1))
+        return req_fail(r, LD_ERR_VALIDATION, "The NextToken is not valid for this request.");
+    const char *id;
+    enum ld_err e = entity_id_by_arn(r, arn, false, &id);
+    if (e != LD_OK)
+        return e;
+    const char *vals[] = {id, after, db_param_int(r, limit + 1)};
+    PGresult *res = db_run(r,
+                           "select key, value, seq from tag where entity_id = $1 and seq > $2::int8 "
+                           "order by seq limit $3",
+                           3, vals, NULL);
+    if (!res)
+        return r->error;
+    int got = PQntuples(res), count = got > limit ? limit : got;
+    for (int i = 0; i < count; i++) {
+        cJSON *tag = cJSON_CreateObject();
+        cJSON_AddItemToArray(out_array, tag);
+        cJSON_AddStringToObject(tag, "Key", PQgetvalue(res, i, 0));
+        cJSON_AddStringToObject(tag, "Value", PQgetvalue(res, i, 1));
+    }
+    if (got > limit) {
+        const char *last = arena_strdup(r->arena, PQgetvalue(res, count - 1, 2));
+        *next_token_out = token_encode(r->arena, query, &last, 1);
+    }
+    return LD_OK;
+}
