@@ -142,12 +142,16 @@ char *arena_strdup(struct arena *a, const char *s) { return arena_strndup(a, s, 
 
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 {
+    /* Most strings fit the stack buffer, so they are formatted once. */
+    char small[256];
     va_list ap2;
     va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
+    int n = vsnprintf(small, sizeof small, fmt, ap2);
     va_end(ap2);
     if (n < 0)
         n = 0;
+    if ((size_t)n < sizeof small)
+        return arena_strndup(a, small, (size_t)n);
     char *s = arena_alloc(a, (size_t)n + 1);
     vsnprintf(s, (size_t)n + 1, fmt, ap);
     return s;

@@ -1,0 +1,47 @@
+-- wrk client for one SageMaker JSON operation. Environment:
+--   BENCH_TARGET  operation name, e.g. DescribeExperiment
+--   BENCH_BODY    request body; every "%n" becomes a number unique to this
+--                 thread and request, so creates never collide
+--   BENCH_PREFIX  text unique to this run, substituted for "%r"
+local target = os.getenv("BENCH_TARGET")
+local template = os.getenv("BENCH_BODY")
+local prefix = os.getenv("BENCH_PREFIX") or "run"
+
+wrk.method = "POST"
+wrk.path = "/"
+wrk.headers["Content-Type"] = "application/x-amz-json-1.1"
+wrk.headers["X-Amz-Target"] = "SageMaker." .. target
+wrk.headers["Authorization"] =
+  "AWS4-HMAC-SHA256 Credential=AKIDBENCH/20240101/us-east-1/sagemaker/aws4_request, " ..
+  "SignedHeaders=host;x-amz-date, Signature=0"
+
+local threads = {}
+function setup(thread)
+  thread:set("tid", #threads + 1)
+  table.insert(threads, thread)
+end
+
+local counter = 0
+function request()
+  counter = counter + 1
+  local body = template:gsub("%%r", prefix):gsub("%%n", tid .. "x" .. counter)
+  return wrk.format(nil, nil, nil, body)
+end
+
+local errors = 0
+function response(status, headers, body)
+  if status ~= 200 then
+    errors = errors + 1
+    if errors <= 3 then
+      io.stderr:write("non-200 reply: " .. status .. " " .. body .. "\n")
+    end
+  end
+end
+
+function done(summary, latency, requests)
+  local seconds = summary.duration / 1e6
+  io.write(string.format("RESULT rps=%.0f p50_ms=%.3f p99_ms=%.3f requests=%d non2xx=%d errors=%d\n",
+    summary.requests / seconds, latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    summary.requests, summary.errors.status, summary.errors.connect + summary.errors.read +
+    summary.errors.write + summary.errors.timeout))
+end
