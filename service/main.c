@@ -15,7 +15,8 @@ static void usage(FILE *out)
           "  --listen ADDR     IPv4 address to serve on (default 127.0.0.1)\n"
           "  --port N          TCP port (default 8080)\n"
           "  --db CONNINFO     PostgreSQL conninfo or URL (default: dbname=lineaged)\n"
-          "  --workers N       worker threads, each with its own connection (default: one per core)\n"
+          "  --workers N       worker threads, each with its own connection (default: two per core,\n"
+          "                    so one waits on the database while the other computes)\n"
           "  --region NAME     region for unsigned requests (default us-east-1)\n"
           "  --migrate-only    apply the schema migrations and exit\n"
           "  --help            this text\n",
@@ -26,7 +27,7 @@ int main(int argc, char **argv)
 {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     struct http_config cfg = {
-        .listen = "127.0.0.1", .port = 8080, .workers = cores > 0 ? (int)cores : 2, .conninfo = "dbname=lineaged"};
+        .listen = "127.0.0.1", .port = 8080, .workers = cores > 0 ? 2 * (int)cores : 4, .conninfo = "dbname=lineaged"};
     struct service svc = {.default_region = "us-east-1"};
     int migrate_only = 0;
     static const struct option opts[] = {

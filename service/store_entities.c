@@ -71,8 +71,10 @@ static enum ld_err not_found(struct request *r, enum entity_kind k, const char *
 enum ld_err store_entity_create(struct request *r, const struct entity_input *in, const cJSON *tags,
                                 const char **arn_out)
 {
+    /* Without tags the insert is one statement and needs no transaction of its own. */
+    bool with_tags = tags && cJSON_GetArraySize(tags) > 0;
     int32_t tenant;
-    enum ld_err e = db_begin(r);
+    enum ld_err e = with_tags ? db_begin(r) : LD_OK;
     if (e == LD_OK)
         e = db_tenant(r, true, &tenant);
     if (e != LD_OK)
@@ -96,11 +98,10 @@ enum ld_err store_entity_create(struct request *r, const struct entity_input *in
         return req_fail(r, LD_ERR_VALIDATION, "%s with name (%s) already exists.", kinds[in->kind].label,
                         in->name);
     }
-    e = tags_put(r, db_text(r, res, 0, 0), tags);
-    if (e == LD_OK)
-        e = db_commit(r);
+    if (with_tags && ((e = tags_put(r, db_text(r, res, 0, 0), tags)) != LD_OK || (e = db_commit(r)) != LD_OK))
+        return e;
     *arn_out = arn;
-    return e;
+    return LD_OK;
 }
 
 /* The lookup predicate for a name or an ARN, bound as $1 tenant, $2 kind, $3 key. */
