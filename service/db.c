@@ -20,6 +20,7 @@ struct tenant_slot {
     char account[13];
     char region[64];
     int32_t id;
+    bool has_lineage_group;
 };
 
 struct store {
@@ -239,6 +240,31 @@ enum ld_err db_tenant(struct request *r, bool create, int32_t *id_out)
         snprintf(t->region, sizeof t->region, "%s", r->region);
         t->id = *id_out;
     }
+    return LD_OK;
+}
+
+const char *db_lineage_group_arn(struct request *r)
+{
+    return arena_printf(r->arena, "arn:aws:sagemaker:%s:%s:lineage-group/" LD_LINEAGE_GROUP, r->region, r->account);
+}
+
+enum ld_err db_lineage_group(struct request *r, int32_t tenant)
+{
+    struct store *st = r->store;
+    struct tenant_slot *slot = NULL;
+    for (unsigned i = 0; i < st->tenant_count; i++)
+        if (st->tenants[i].id == tenant)
+            slot = &st->tenants[i];
+    if (slot && slot->has_lineage_group)
+        return LD_OK;
+    const char *vals[] = {db_param_int(r, tenant), db_lineage_group_arn(r)};
+    if (!db_run(r,
+                "insert into lineage_group (tenant_id, name, arn, display_name) values ($1, '" LD_LINEAGE_GROUP
+                "', $2, '" LD_LINEAGE_GROUP "') on conflict (tenant_id, name) do nothing",
+                2, vals, NULL))
+        return r->error;
+    if (slot)
+        slot->has_lineage_group = true;
     return LD_OK;
 }
 

@@ -30,6 +30,13 @@ enum ld_err db_commit(struct request *r);
  * when `create`; 0 when it doesn't exist and !create. Cached per connection. */
 enum ld_err db_tenant(struct request *r, bool create, int32_t *id_out);
 
+/* Creates the tenant's default lineage group unless it exists (cached per connection). */
+enum ld_err db_lineage_group(struct request *r, int32_t tenant);
+
+/* The name and ARN of the default lineage group in the caller's scope. */
+#define LD_LINEAGE_GROUP "sagemaker-default-lineage-group"
+const char *db_lineage_group_arn(struct request *r);
+
 /* Cell helpers: an arena copy of the value, or NULL for SQL NULL. */
 const char *db_text(struct request *r, const PGresult *res, int row, int col);
 int64_t db_int64(const PGresult *res, int row, int col);

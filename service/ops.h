@@ -11,6 +11,24 @@ enum ld_err op_update_experiment(struct request *r, const cJSON *in, cJSON *out)
 enum ld_err op_delete_experiment(struct request *r, const cJSON *in, cJSON *out);
 enum ld_err op_list_experiments(struct request *r, const cJSON *in, cJSON *out);
 
+#define LINEAGE_HANDLER_DECLS(kind)                                                                      \
+    enum ld_err op_create_##kind(struct request *r, const cJSON *in, cJSON *out);                        \
+    enum ld_err op_describe_##kind(struct request *r, const cJSON *in, cJSON *out);                      \
+    enum ld_err op_update_##kind(struct request *r, const cJSON *in, cJSON *out);                        \
+    enum ld_err op_delete_##kind(struct request *r, const cJSON *in, cJSON *out);                        \
+    enum ld_err op_list_##kind##s(struct request *r, const cJSON *in, cJSON *out);
+LINEAGE_HANDLER_DECLS(artifact)
+LINEAGE_HANDLER_DECLS(action)
+LINEAGE_HANDLER_DECLS(context)
+
+enum ld_err op_add_association(struct request *r, const cJSON *in, cJSON *out);
+enum ld_err op_delete_association(struct request *r, const cJSON *in, cJSON *out);
+enum ld_err op_list_associations(struct request *r, const cJSON *in, cJSON *out);
+
+enum ld_err op_describe_lineage_group(struct request *r, const cJSON *in, cJSON *out);
+enum ld_err op_list_lineage_groups(struct request *r, const cJSON *in, cJSON *out);
+enum ld_err op_get_lineage_group_policy(struct request *r, const cJSON *in, cJSON *out);
+
 enum ld_err op_add_tags(struct request *r, const cJSON *in, cJSON *out);
 enum ld_err op_list_tags(struct request *r, const cJSON *in, cJSON *out);
 enum ld_err op_delete_tags(struct request *r, const cJSON *in, cJSON *out);

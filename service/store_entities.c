@@ -37,6 +37,8 @@ const char *entity_arn(struct request *r, enum entity_kind k, const char *name)
     return arn;
 }
 
+const char *entity_lineage_group_arn(struct request *r) { return db_lineage_group_arn(r); }
+
 #define ENTITY_COLUMNS                                                                                     \
     "id, kind, name, arn, vertex_type, display_name, description, source_uri, source_type, source_id, "  \
     "status, details::text, created_by::text, modified_by::text, "                                       \
@@ -68,6 +70,23 @@ static enum ld_err not_found(struct request *r, enum entity_kind k, const char *
     return req_fail(r, LD_ERR_NOT_FOUND, "%s '%s' does not exist.", kinds[k].label, arn);
 }
 
+/* ResourceLimitExceeded when a configured cap on manually created entities is reached. */
+static enum ld_err check_limit(struct request *r, int32_t tenant, enum entity_kind k)
+{
+    long cap = r->limits ? r->limits->per_kind[k] : 0;
+    if (cap <= 0)
+        return LD_OK;
+    const char *vals[] = {db_param_int(r, tenant), db_param_int(r, k)};
+    PGresult *res = db_run(r, "select count(*) from entity where tenant_id = $1 and kind = $2 and not auto_created",
+                           2, vals, NULL);
+    if (!res)
+        return r->error;
+    if (db_int64(res, 0, 0) >= cap)
+        return req_fail(r, LD_ERR_LIMIT, "The account has reached its limit of %ld %s entities.", cap,
+                        kinds[k].label);
+    return LD_OK;
+}
+
 enum ld_err store_entity_create(struct request *r, const struct entity_input *in, const cJSON *tags,
                                 const char **arn_out)
 {
@@ -79,28 +98,63 @@ enum ld_err store_entity_create(struct request *r, const struct entity_input *in
         e = db_tenant(r, true, &tenant);
     if (e != LD_OK)
         return e;
-    const char *arn = entity_arn(r, in->kind, in->name);
+    if (in->lineage && (e = db_lineage_group(r, tenant)) != LD_OK)
+        return e;
+    if ((e = check_limit(r, tenant, in->kind)) != LD_OK)
+        return e;
+    const char *arn = entity_arn(r, in->kind, in->arn_id ? in->arn_id : in->name);
     const char *vals[] = {
         db_param_int(r, tenant), db_param_int(r, in->kind), in->name, arn,
-        kinds[in->kind].vertex_type, in->display_name, in->description, in->source_uri, in->source_type,
-        in->source_id, in->status, in->details ? in->details : "{}",
+        in->vertex_type ? in->vertex_type : kinds[in->kind].vertex_type, in->display_name, in->description,
+        in->source_uri, in->source_type, in->source_id, in->status, in->details ? in->details : "{}",
+        in->arn_id ? NULL : in->name,
     };
     struct db_violation v;
     PGresult *res = db_run(r,
                            "insert into entity (tenant_id, kind, name, name_key, arn, vertex_type, display_name,"
                            " description, source_uri, source_type, source_id, status, details, created_at,"
-                           " modified_at) values ($1, $2, $3, lower($3), $4, $5, $6, $7, $8, $9, $10, $11,"
+                           " modified_at) values ($1, $2, $3, lower($13), $4, $5, $6, $7, $8, $9, $10, $11,"
                            " $12::jsonb, now(), now()) returning id",
-                           12, vals, &v);
+                           13, vals, &v);
     if (!res) {
         if (r->error != LD_OK)
             return r->error;
+        if (in->arn_id)
+            return req_fail(r, LD_ERR_VALIDATION, "%s with source URI (%s) and these source types already exists.",
+                            kinds[in->kind].label, in->source_uri);
         return req_fail(r, LD_ERR_VALIDATION, "%s with name (%s) already exists.", kinds[in->kind].label,
                         in->name);
     }
     if (with_tags && ((e = tags_put(r, db_text(r, res, 0, 0), tags)) != LD_OK || (e = db_commit(r)) != LD_OK))
         return e;
     *arn_out = arn;
+    return LD_OK;
+}
+
+enum ld_err store_artifact_by_source(struct request *r, const char *uri, const char *source_types,
+                                     const char **arn_out)
+{
+    int32_t tenant;
+    enum ld_err e = db_tenant(r, false, &tenant);
+    if (e != LD_OK)
+        return e;
+    PGresult *res = NULL;
+    if (tenant) {
+        const char *vals[] = {db_param_int(r, tenant), uri, source_types};
+        res = db_run(r,
+                     "select arn from entity where tenant_id = $1 and kind = 4 and source_uri = $2"
+                     " and ($3::jsonb is null or details->'SourceTypes' = $3::jsonb) order by id limit 2",
+                     3, vals, NULL);
+        if (!res)
+            return r->error;
+    }
+    int n = res ? PQntuples(res) : 0;
+    if (n == 0)
+        return req_fail(r, LD_ERR_NOT_FOUND, "Artifact with source URI (%s) does not exist.", uri);
+    if (n > 1)
+        return req_fail(r, LD_ERR_VALIDATION,
+                        "More than one artifact has source URI (%s); delete one by its ArtifactArn.", uri);
+    *arn_out = db_text(r, res, 0, 0);
     return LD_OK;
 }
 
@@ -131,7 +185,7 @@ enum ld_err store_entity_get(struct request *r, enum entity_kind k, const char *
 }
 
 enum ld_err store_entity_update(struct request *r, enum entity_kind k, const char *name_or_arn,
-                                const char *display_name, const char *description, const char **arn_out)
+                                const struct entity_update *u, const char **arn_out)
 {
     int32_t tenant;
     enum ld_err e = db_tenant(r, false, &tenant);
@@ -139,13 +193,20 @@ enum ld_err store_entity_update(struct request *r, enum entity_kind k, const cha
         return e;
     if (!tenant)
         return not_found(r, k, name_or_arn);
-    const char *vals[] = {db_param_int(r, tenant), db_param_int(r, k), name_or_arn, display_name, description};
-    const char *sql = arena_printf(r->arena,
-                                   "update entity set display_name = coalesce($4, display_name),"
-                                   " description = coalesce($5, description), modified_at = now()%s"
-                                   " returning arn",
-                                   key_predicate(name_or_arn));
-    PGresult *res = db_run(r, sql, 5, vals, NULL);
+    const char *vals[] = {db_param_int(r, tenant), db_param_int(r, k), name_or_arn, u->name, u->display_name,
+                          u->description, u->status, u->properties, u->remove};
+    /* Properties merge: the named removals go first, then given keys replace
+     * theirs; keys the caller did not name are kept. */
+    const char *sql = arena_printf(
+        r->arena,
+        "update entity set name = coalesce($4, name), display_name = coalesce($5, display_name),"
+        " description = coalesce($6, description), status = coalesce($7, status),"
+        " details = case when $8::jsonb is null and $9::jsonb is null then details"
+        "  else jsonb_set(details, '{Properties}', (coalesce(details->'Properties', '{}'::jsonb)"
+        "   - array(select jsonb_array_elements_text($9::jsonb))) || coalesce($8::jsonb, '{}'::jsonb)) end,"
+        " modified_at = now()%s returning arn",
+        key_predicate(name_or_arn));
+    PGresult *res = db_run(r, sql, 9, vals, NULL);
     if (!res)
         return r->error;
     if (PQntuples(res) == 0)
@@ -208,9 +269,10 @@ enum ld_err store_entity_delete(struct request *r, enum entity_kind k, const cha
 /* The canonical description of a list query that its tokens are bound to. */
 static const char *list_fingerprint(struct request *r, const struct list_query *q)
 {
-    return arena_printf(r->arena, "%s|%d|%d|%lld|%lld|%d|%d", q->operation, q->sort, q->ascending,
+    return arena_printf(r->arena, "%s|%d|%d|%lld|%lld|%d|%d|%s|%s|%s", q->operation, q->sort, q->ascending,
                         (long long)q->created_after_ms, (long long)q->created_before_ms, q->has_after,
-                        q->has_before);
+                        q->has_before, q->source_uri ? "u" : "-", q->source_uri ? q->source_uri : "",
+                        q->type ? q->type : "\x1f");
 }
 
 enum ld_err store_entity_list(struct request *r, const struct list_query *q, struct entity **rows, size_t *n,
@@ -231,7 +293,7 @@ enum ld_err store_entity_list(struct request *r, const struct list_query *q, str
     const char *sort_col = q->sort == SORT_NAME ? "name_key" : "created_at";
     const char *sort_param = q->sort == SORT_NAME ? "$%d::text" : "to_timestamp($%d::float8 / 1000)";
     const char *dir = q->ascending ? "asc" : "desc";
-    const char *vals[7];
+    const char *vals[9];
     int nv = 0;
     vals[nv++] = db_param_int(r, tenant);
     vals[nv++] = db_param_int(r, q->kind);
@@ -243,6 +305,14 @@ enum ld_err store_entity_list(struct request *r, const struct list_query *q, str
     if (q->has_before) {
         vals[nv++] = db_param_int(r, q->created_before_ms);
         sql = arena_printf(r->arena, "%s and created_at < to_timestamp($%d::float8 / 1000)", sql, nv);
+    }
+    if (q->source_uri) {
+        vals[nv++] = q->source_uri;
+        sql = arena_printf(r->arena, "%s and source_uri = $%d", sql, nv);
+    }
+    if (q->type) {
+        vals[nv++] = q->type;
+        sql = arena_printf(r->arena, "%s and vertex_type = $%d", sql, nv);
     }
     if (q->next_token) {
         vals[nv++] = position[0];

@@ -81,7 +81,7 @@ create table association (
     constraint association_pkey primary key (source_id, destination_id)
 );
 create index association_reverse_idx on association (destination_id, source_id);
-create index association_created_idx on association (tenant_id, created_at);
+create index association_created_idx on association (tenant_id, created_at, source_id, destination_id);
 
 -- A trial component can belong to many trials.
 create table trial_membership (

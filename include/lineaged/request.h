@@ -9,7 +9,13 @@
 #include "lineaged/error.h"
 
 struct store;
-struct limits;
+
+/* Caps on manually created entities per (account, region), off (0) unless
+ * configured: per entity kind (indexed by enum entity_kind), and associations. */
+struct limits {
+    long per_kind[7];
+    long associations;
+};
 
 struct request {
     struct arena *arena;

@@ -51,6 +51,9 @@ const char *entity_kind_arn_type(enum entity_kind k);
 /* The ARN of a named entity in the caller's scope (name lower-cased); memory from r's arena. */
 const char *entity_arn(struct request *r, enum entity_kind k, const char *name);
 
+/* The ARN of the caller's default lineage group; memory from r's arena. */
+const char *entity_lineage_group_arn(struct request *r);
+
 /* A vertex as stored; strings are NULL when absent; memory from the request's arena. */
 struct entity {
     int64_t id;
@@ -75,6 +78,9 @@ struct entity {
 struct entity_input {
     enum entity_kind kind;
     const char *name;
+    const char *arn_id;       /* the ARN's resource id when it is not the name (artifacts) */
+    const char *vertex_type;  /* the QueryLineage Type, when the kind has no fixed one */
+    bool lineage;             /* a lineage entity: joins the default lineage group */
     const char *display_name;
     const char *description;
     const char *source_uri;
@@ -95,14 +101,29 @@ enum ld_err store_entity_create(struct request *r, const struct entity_input *in
  * "<Kind> '<arn>' does not exist.". */
 enum ld_err store_entity_get(struct request *r, enum entity_kind k, const char *name_or_arn, struct entity *out);
 
-/* Sets display name and/or description (NULL leaves a field as it is) and
- * the modification time. Missing is ResourceNotFound. */
+/* What an update changes; NULL members stay as they are. */
+struct entity_update {
+    const char *name;         /* artifacts only: the artifact's (non-unique) name */
+    const char *display_name;
+    const char *description;
+    const char *status;
+    const char *properties;   /* JSON object text merged into Properties key by key */
+    const char *remove;       /* JSON array text of Properties keys to delete first */
+};
+
+/* Applies `u` and sets the modification time. Missing is ResourceNotFound. */
 enum ld_err store_entity_update(struct request *r, enum entity_kind k, const char *name_or_arn,
-                                const char *display_name, const char *description, const char **arn_out);
+                                const struct entity_update *u, const char **arn_out);
 
 /* Deletes the entity with its tags and associations. Missing is ResourceNotFound. */
 enum ld_err store_entity_delete(struct request *r, enum entity_kind k, const char *name_or_arn,
                                 const char **arn_out);
+
+/* The ARN of the caller's one artifact with this source URI and, when
+ * `source_types` (a canonical JSON array) is given, this set of source types.
+ * None is ResourceNotFound; several is a ValidationException. */
+enum ld_err store_artifact_by_source(struct request *r, const char *uri, const char *source_types,
+                                     const char **arn_out);
 
 enum list_sort { SORT_CREATION_TIME, SORT_NAME };
 
@@ -114,6 +135,8 @@ struct list_query {
     int64_t created_after_ms;
     int64_t created_before_ms;
     bool has_after, has_before;
+    const char *source_uri;    /* exact SourceUri, or NULL */
+    const char *type;          /* exact ArtifactType/ActionType/ContextType, or NULL */
     int limit;                 /* 1..100 */
     const char *next_token;    /* NULL for the first page */
     const char *operation;     /* binds the token to the operation */
@@ -123,6 +146,45 @@ struct list_query {
  * issued for this same query is a ValidationException. */
 enum ld_err store_entity_list(struct request *r, const struct list_query *q, struct entity **rows, size_t *n,
                               const char **next_token);
+
+/* Associations (edges). Both ends must be the caller's; two experiment
+ * entities cannot be joined; a pair is stored once. */
+enum ld_err store_association_add(struct request *r, const char *source_arn, const char *destination_arn,
+                                  const char *type);
+enum ld_err store_association_delete(struct request *r, const char *source_arn, const char *destination_arn);
+
+enum association_sort {
+    ASSOC_SORT_CREATION_TIME,
+    ASSOC_SORT_SOURCE_ARN,
+    ASSOC_SORT_DESTINATION_ARN,
+    ASSOC_SORT_SOURCE_TYPE,
+    ASSOC_SORT_DESTINATION_TYPE,
+};
+
+struct association_query {
+    const char *source_arn, *destination_arn, *source_type, *destination_type, *association_type;
+    int64_t created_after_ms, created_before_ms;
+    bool has_after, has_before;
+    enum association_sort sort;
+    bool ascending;
+    int limit;
+    const char *next_token;
+};
+
+/* Appends AssociationSummary objects for one page to `out_array`. */
+enum ld_err store_association_list(struct request *r, const struct association_query *q, cJSON *out_array,
+                                   const char **next_token);
+
+/* The caller's default lineage group, by name or ARN, as DescribeLineageGroup
+ * shows it (written into `out`), or ResourceNotFound. */
+enum ld_err store_lineage_group_describe(struct request *r, const char *name_or_arn, cJSON *out);
+
+/* Its resource policy: ResourceNotFound while none is set. */
+enum ld_err store_lineage_group_policy(struct request *r, const char *name_or_arn, cJSON *out);
+
+/* Appends LineageGroupSummary objects for one page (SortBy Name or CreationTime). */
+enum ld_err store_lineage_group_list(struct request *r, const struct list_query *q, cJSON *out_array,
+                                     const char **next_token);
 
 /* Tags of the entity named by `arn` (any kind). */
 enum ld_err store_tags_add(struct request *r, const char *arn, const cJSON *tags);

@@ -1,5 +1,6 @@
 /* Account and region from the SigV4 credential scope. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 
 #include "lineaged/scope.h"
 

@@ -1,0 +1,56 @@
+/* Associations: add, delete, list. */
+#include <string.h>
+
+#include "json_io.h"
+#include "list_params.h"
+#include "lineaged/store.h"
+#include "ops.h"
+
+enum ld_err op_add_association(struct request *r, const cJSON *in, cJSON *out)
+{
+    const char *src = json_str(in, "SourceArn"), *dst = json_str(in, "DestinationArn");
+    enum ld_err e = store_association_add(r, src, dst, json_str(in, "AssociationType"));
+    if (e == LD_OK) {
+        json_put_str(out, "SourceArn", src);
+        json_put_str(out, "DestinationArn", dst);
+    }
+    return e;
+}
+
+enum ld_err op_delete_association(struct request *r, const cJSON *in, cJSON *out)
+{
+    const char *src = json_str(in, "SourceArn"), *dst = json_str(in, "DestinationArn");
+    enum ld_err e = store_association_delete(r, src, dst);
+    if (e == LD_OK) {
+        json_put_str(out, "SourceArn", src);
+        json_put_str(out, "DestinationArn", dst);
+    }
+    return e;
+}
+
+enum ld_err op_list_associations(struct request *r, const cJSON *in, cJSON *out)
+{
+    static const char *const sorts[] = {"CreationTime", "SourceArn", "DestinationArn", "SourceType",
+                                        "DestinationType"};
+    const char *sort = json_str(in, "SortBy"), *order = json_str(in, "SortOrder");
+    struct association_query q = {
+        .source_arn = json_str(in, "SourceArn"),
+        .destination_arn = json_str(in, "DestinationArn"),
+        .source_type = json_str(in, "SourceType"),
+        .destination_type = json_str(in, "DestinationType"),
+        .association_type = json_str(in, "AssociationType"),
+        .ascending = order && strcmp(order, "Ascending") == 0,
+        .limit = json_int(in, "MaxResults", LIST_DEFAULT_PAGE),
+        .next_token = json_str(in, "NextToken"),
+    };
+    for (size_t i = 0; sort && i < sizeof sorts / sizeof sorts[0]; i++)
+        if (strcmp(sort, sorts[i]) == 0)
+            q.sort = (enum association_sort)i;
+    q.has_after = json_time(in, "CreatedAfter", &q.created_after_ms);
+    q.has_before = json_time(in, "CreatedBefore", &q.created_before_ms);
+    const char *next;
+    enum ld_err e = store_association_list(r, &q, cJSON_AddArrayToObject(out, "AssociationSummaries"), &next);
+    if (e == LD_OK)
+        json_put_str(out, "NextToken", next);
+    return e;
+}

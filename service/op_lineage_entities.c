@@ -1,0 +1,256 @@
+/* Artifacts, actions and contexts: one set of handlers driven by a row per
+ * kind, since the three differ only in member names and a few members. */
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_io.h"
+#include "list_params.h"
+#include "lineaged/store.h"
+#include "ops.h"
+
+struct lineage_kind {
+    enum entity_kind kind;
+    const char *name_member; /* ArtifactName, ActionName, ContextName */
+    const char *arn_member;
+    const char *type_member;
+    const char *summaries;
+    const char *list_operation;
+};
+
+static const struct lineage_kind artifact = {KIND_ARTIFACT, "ArtifactName", "ArtifactArn", "ArtifactType",
+                                             "ArtifactSummaries", "ListArtifacts"};
+static const struct lineage_kind action = {KIND_ACTION, "ActionName", "ActionArn", "ActionType", "ActionSummaries",
+                                           "ListActions"};
+static const struct lineage_kind context = {KIND_CONTEXT, "ContextName", "ContextArn", "ContextType",
+                                            "ContextSummaries", "ListContexts"};
+
+static void delete_tree(void *p) { cJSON_Delete(p); }
+
+/* Prints `v` into the arena's lifetime; NULL when `v` is NULL. */
+static const char *json_text(struct request *r, const cJSON *v)
+{
+    if (!v)
+        return NULL;
+    char *text = cJSON_PrintUnformatted(v);
+    arena_defer(r->arena, cJSON_free, text);
+    return text;
+}
+
+static int compare_source_type(const void *a, const void *b)
+{
+    const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+    int c = strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(x, "SourceIdType")),
+                   cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(y, "SourceIdType")));
+    return c ? c : strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(x, "Value")),
+                          cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(y, "Value")));
+}
+
+/* The SourceTypes of an artifact as a set: a sorted copy owned by the arena
+ * (an empty array when absent), so equal sets print equal. */
+static cJSON *canonical_source_types(struct request *r, const cJSON *source)
+{
+    const cJSON *types = cJSON_GetObjectItemCaseSensitive(source, "SourceTypes");
+    int n = cJSON_GetArraySize(types);
+    const cJSON **items = arena_alloc(r->arena, (size_t)(n ? n : 1) * sizeof *items);
+    int i = 0;
+    const cJSON *t;
+    cJSON_ArrayForEach(t, types) items[i++] = t;
+    qsort(items, (size_t)n, sizeof *items, compare_source_type);
+    cJSON *out = cJSON_CreateArray();
+    arena_defer(r->arena, delete_tree, out);
+    for (i = 0; i < n; i++)
+        if (i == 0 || compare_source_type(&items[i - 1], &items[i]) != 0)
+            cJSON_AddItemToArray(out, cJSON_Duplicate(items[i], 1));
+    return out;
+}
+
+/* An artifact's ARN id: 32 hex digits of a digest of its identity
+ * (source URI, type, set of source types), the same in every account. */
+static const char *artifact_id(struct request *r, const char *uri, const char *type, const cJSON *types)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    const char *identity = arena_printf(r->arena, "%s%c%s%c%s", uri, 0x1f, type, 0x1f, json_text(r, types));
+    EVP_Digest(identity, strlen(identity), md, &len, EVP_md5(), NULL);
+    char *hex = arena_alloc(r->arena, 2 * len + 1);
+    for (unsigned i = 0; i < len; i++)
+        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    return hex;
+}
+
+static enum ld_err create_entity(const struct lineage_kind *lk, struct request *r, const cJSON *in, cJSON *out)
+{
+    const cJSON *source = cJSON_GetObjectItemCaseSensitive(in, "Source");
+    cJSON *details = cJSON_CreateObject();
+    arena_defer(r->arena, delete_tree, details);
+    const char *keep[] = {"Properties", "MetadataProperties"};
+    for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(in, keep[i]);
+        if (v)
+            cJSON_AddItemToObject(details, keep[i], cJSON_Duplicate(v, 1));
+    }
+    struct entity_input e = {
+        .kind = lk->kind,
+        .name = json_str(in, lk->name_member),
+        .vertex_type = json_str(in, lk->type_member),
+        .lineage = true,
+        .description = json_str(in, "Description"),
+        .source_uri = json_str(source, "SourceUri"),
+        .source_type = json_str(source, "SourceType"),
+        .source_id = json_str(source, "SourceId"),
+        .status = json_str(in, "Status"),
+    };
+    if (lk->kind == KIND_ARTIFACT) {
+        cJSON *types = canonical_source_types(r, source);
+        cJSON_AddItemToObject(details, "SourceTypes", cJSON_Duplicate(types, 1));
+        e.arn_id = artifact_id(r, e.source_uri, e.vertex_type, types);
+    }
+    e.details = json_text(r, details);
+    const char *arn;
+    enum ld_err err = store_entity_create(r, &e, cJSON_GetObjectItemCaseSensitive(in, "Tags"), &arn);
+    if (err == LD_OK)
+        json_put_str(out, lk->arn_member, arn);
+    return err;
+}
+
+/* Adds the entity's Source in its kind's shape. */
+static void put_source(struct request *r, const struct entity *e, cJSON *out)
+{
+    cJSON *src = cJSON_AddObjectToObject(out, "Source");
+    json_put_str(src, "SourceUri", e->source_uri);
+    if (e->kind == KIND_ARTIFACT) {
+        cJSON *details = json_parse_owned(r, e->details);
+        cJSON *types = cJSON_GetObjectItemCaseSensitive(details, "SourceTypes");
+        if (cJSON_GetArraySize(types) > 0)
+            cJSON_AddItemToObject(src, "SourceTypes", cJSON_Duplicate(types, 1));
+        return;
+    }
+    json_put_str(src, "SourceType", e->source_type);
+    json_put_str(src, "SourceId", e->source_id);
+}
+
+/* Copies the named member of the details document, when it is set. */
+static void put_detail(struct request *r, const struct entity *e, const char *member, cJSON *out)
+{
+    cJSON *details = json_parse_owned(r, e->details);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(details, member);
+    if (v && !(cJSON_IsObject(v) && !v->child))
+        cJSON_AddItemToObject(out, member, cJSON_Duplicate(v, 1));
+}
+
+static enum ld_err describe_entity(const struct lineage_kind *lk, struct request *r, const cJSON *in, cJSON *out)
+{
+    const char *key = json_str(in, lk->kind == KIND_ARTIFACT ? lk->arn_member : lk->name_member);
+    struct entity e;
+    enum ld_err err = store_entity_get(r, lk->kind, key, &e);
+    if (err != LD_OK)
+        return err;
+    json_put_str(out, lk->name_member, e.name);
+    json_put_str(out, lk->arn_member, e.arn);
+    put_source(r, &e, out);
+    json_put_str(out, lk->type_member, e.vertex_type);
+    json_put_str(out, "Description", e.description);
+    json_put_str(out, "Status", e.status);
+    put_detail(r, &e, "Properties", out);
+    json_put_time(out, "CreationTime", e.created_ms);
+    json_put_object_text(out, "CreatedBy", e.created_by);
+    json_put_time(out, "LastModifiedTime", e.modified_ms);
+    json_put_object_text(out, "LastModifiedBy", e.modified_by);
+    put_detail(r, &e, "MetadataProperties", out);
+    json_put_str(out, "LineageGroupArn", entity_lineage_group_arn(r));
+    return LD_OK;
+}
+
+static enum ld_err update_entity(const struct lineage_kind *lk, struct request *r, const cJSON *in, cJSON *out)
+{
+    const char *key = json_str(in, lk->kind == KIND_ARTIFACT ? lk->arn_member : lk->name_member);
+    struct entity_update u = {
+        .name = lk->kind == KIND_ARTIFACT ? json_str(in, lk->name_member) : NULL,
+        .description = json_str(in, "Description"),
+        .status = json_str(in, "Status"),
+        .properties = json_text(r, cJSON_GetObjectItemCaseSensitive(in, "Properties")),
+        .remove = json_text(r, cJSON_GetObjectItemCaseSensitive(in, "PropertiesToRemove")),
+    };
+    const char *arn;
+    enum ld_err err = store_entity_update(r, lk->kind, key, &u, &arn);
+    if (err == LD_OK)
+        json_put_str(out, lk->arn_member, arn);
+    return err;
+}
+
+static enum ld_err delete_entity(const struct lineage_kind *lk, struct request *r, const cJSON *in, cJSON *out)
+{
+    const char *key = json_str(in, lk->kind == KIND_ARTIFACT ? lk->arn_member : lk->name_member);
+    const cJSON *source = cJSON_GetObjectItemCaseSensitive(in, "Source");
+    if (!key && lk->kind == KIND_ARTIFACT) {
+        if (!source)
+            return req_fail(r, LD_ERR_VALIDATION, "Either ArtifactArn or Source must be given.");
+        enum ld_err err = store_artifact_by_source(r, json_str(source, "SourceUri"),
+                                                   cJSON_GetObjectItemCaseSensitive(source, "SourceTypes")
+                                                       ? json_text(r, canonical_source_types(r, source))
+                                                       : NULL,
+                                                   &key);
+        if (err != LD_OK)
+            return err;
+    }
+    const char *arn;
+    enum ld_err err = store_entity_delete(r, lk->kind, key, &arn);
+    if (err == LD_OK)
+        json_put_str(out, lk->arn_member, arn);
+    return err;
+}
+
+static enum ld_err list_entities(const struct lineage_kind *lk, struct request *r, const cJSON *in, cJSON *out)
+{
+    struct list_query q;
+    list_query_from_input(in, lk->kind, lk->list_operation, &q);
+    q.source_uri = json_str(in, "SourceUri");
+    q.type = json_str(in, lk->type_member);
+    struct entity *rows;
+    size_t n;
+    const char *next;
+    enum ld_err err = store_entity_list(r, &q, &rows, &n, &next);
+    if (err != LD_OK)
+        return err;
+    cJSON *list = cJSON_AddArrayToObject(out, lk->summaries);
+    for (size_t i = 0; i < n; i++) {
+        cJSON *s = cJSON_CreateObject();
+        cJSON_AddItemToArray(list, s);
+        json_put_str(s, lk->arn_member, rows[i].arn);
+        json_put_str(s, lk->name_member, rows[i].name);
+        put_source(r, &rows[i], s);
+        json_put_str(s, lk->type_member, rows[i].vertex_type);
+        json_put_str(s, "Status", rows[i].status);
+        json_put_time(s, "CreationTime", rows[i].created_ms);
+        json_put_time(s, "LastModifiedTime", rows[i].modified_ms);
+    }
+    json_put_str(out, "NextToken", next);
+    return LD_OK;
+}
+
+#define LINEAGE_HANDLERS(kind, desc)                                                                            \
+    enum ld_err op_create_##kind(struct request *r, const cJSON *in, cJSON *out)                               \
+    {                                                                                                         \
+        return create_entity(&desc, r, in, out);                                                              \
+    }                                                                                                         \
+    enum ld_err op_describe_##kind(struct request *r, const cJSON *in, cJSON *out)                             \
+    {                                                                                                         \
+        return describe_entity(&desc, r, in, out);                                                            \
+    }                                                                                                         \
+    enum ld_err op_update_##kind(struct request *r, const cJSON *in, cJSON *out)                               \
+    {                                                                                                         \
+        return update_entity(&desc, r, in, out);                                                              \
+    }                                                                                                         \
+    enum ld_err op_delete_##kind(struct request *r, const cJSON *in, cJSON *out)                               \
+    {                                                                                                         \
+        return delete_entity(&desc, r, in, out);                                                              \
+    }                                                                                                         \
+    enum ld_err op_list_##kind##s(struct request *r, const cJSON *in, cJSON *out)                              \
+    {                                                                                                         \
+        return list_entities(&desc, r, in, out);                                                              \
+    }
+
+LINEAGE_HANDLERS(artifact, artifact)
+LINEAGE_HANDLERS(action, action)
+LINEAGE_HANDLERS(context, context)
