@@ -89,6 +89,7 @@ static void on_request(struct evhttp_request *req, void *arg)
     struct request r = {
         .arena = w->arena,
         .store = w->store,
+        .limits = &w->svc->limits,
         .id = new_request_id(w),
         .account = scope.account,
         .region = scope.region,

@@ -18,6 +18,9 @@ static void usage(FILE *out)
           "  --workers N       worker threads, each with its own connection (default: two per core,\n"
           "                    so one waits on the database while the other computes)\n"
           "  --region NAME     region for unsigned requests (default us-east-1)\n"
+          "  --max-KIND N      cap on manually created entities per account and region, where KIND is\n"
+          "                    experiments, trials, trial-components, artifacts, actions, contexts or\n"
+          "                    associations; ResourceLimitExceeded past it (default: no cap)\n"
           "  --migrate-only    apply the schema migrations and exit\n"
           "  --help            this text\n",
           out);
@@ -34,7 +37,15 @@ int main(int argc, char **argv)
         {"listen", required_argument, NULL, 'l'}, {"port", required_argument, NULL, 'p'},
         {"db", required_argument, NULL, 'd'},     {"workers", required_argument, NULL, 'w'},
         {"region", required_argument, NULL, 'r'}, {"migrate-only", no_argument, NULL, 'm'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+        {"help", no_argument, NULL, 'h'},
+        {"max-experiments", required_argument, NULL, 0x100 + KIND_EXPERIMENT},
+        {"max-trials", required_argument, NULL, 0x100 + KIND_TRIAL},
+        {"max-trial-components", required_argument, NULL, 0x100 + KIND_TRIAL_COMPONENT},
+        {"max-artifacts", required_argument, NULL, 0x100 + KIND_ARTIFACT},
+        {"max-actions", required_argument, NULL, 0x100 + KIND_ACTION},
+        {"max-contexts", required_argument, NULL, 0x100 + KIND_CONTEXT},
+        {"max-associations", required_argument, NULL, 0x200},
+        {NULL, 0, NULL, 0},
     };
     for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
         switch (c) {
@@ -45,6 +56,13 @@ int main(int argc, char **argv)
         case 'r': svc.default_region = optarg; break;
         case 'm': migrate_only = 1; break;
         case 'h': usage(stdout); return 0;
+        case 0x200: svc.limits.associations = atol(optarg); break;
+        case 0x100 + KIND_EXPERIMENT:
+        case 0x100 + KIND_TRIAL:
+        case 0x100 + KIND_TRIAL_COMPONENT:
+        case 0x100 + KIND_ARTIFACT:
+        case 0x100 + KIND_ACTION:
+        case 0x100 + KIND_CONTEXT: svc.limits.per_kind[c - 0x100] = atol(optarg); break;
         default: usage(stderr); return 2;
         }
     }
