@@ -45,10 +45,37 @@ void json_put_object_text(cJSON *out, const char *key, const char *text)
 
 static void delete_tree(void *p) { cJSON_Delete(p); }
 
-cJSON *json_parse_owned(struct request *r, const char *text)
+cJSON *json_parse_owned_adopt(struct request *r, cJSON *v)
 {
-    cJSON *v = cJSON_Parse(text);
     if (v)
         arena_defer(r->arena, delete_tree, v);
     return v;
+}
+
+cJSON *json_parse_owned(struct request *r, const char *text)
+{
+    return json_parse_owned_adopt(r, text ? cJSON_Parse(text) : NULL);
+}
+
+void json_put_source(cJSON *out, const char *key, const char *arn, const char *type)
+{
+    if (!arn)
+        return;
+    cJSON *src = cJSON_AddObjectToObject(out, key);
+    json_put_str(src, "SourceArn", arn);
+    json_put_str(src, "SourceType", type);
+}
+
+const char *json_print_owned(struct request *r, const cJSON *v)
+{
+    if (!v)
+        return NULL;
+    char *text = cJSON_PrintUnformatted(v);
+    arena_defer(r->arena, cJSON_free, text);
+    return text;
+}
+
+const char *json_member_text(struct request *r, const cJSON *in, const char *key)
+{
+    return json_print_owned(r, cJSON_GetObjectItemCaseSensitive(in, key));
 }

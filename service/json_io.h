@@ -30,4 +30,16 @@ void json_put_object_text(cJSON *out, const char *key, const char *text);
 /* Parses `text` into a tree freed with the request's arena, or NULL. */
 cJSON *json_parse_owned(struct request *r, const char *text);
 
+/* Registers tree `v` to be freed with the request; returns it. */
+cJSON *json_parse_owned_adopt(struct request *r, cJSON *v);
+
+/* Adds {SourceArn, SourceType} under `key` when `arn` is set. */
+void json_put_source(cJSON *out, const char *key, const char *arn, const char *type);
+
+/* Prints `v` as compact JSON living as long as the request; NULL when `v` is NULL. */
+const char *json_print_owned(struct request *r, const cJSON *v);
+
+/* The member `key` of `in` printed as compact JSON, or NULL when absent. */
+const char *json_member_text(struct request *r, const cJSON *in, const char *key);
+
 #endif

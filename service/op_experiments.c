@@ -20,16 +20,6 @@ enum ld_err op_create_experiment(struct request *r, const cJSON *in, cJSON *out)
     return err;
 }
 
-/* The experiment's Source, when one was recorded (experiments made by jobs). */
-static void put_source(cJSON *out, const char *key, const struct entity *e)
-{
-    if (!e->source_uri)
-        return;
-    cJSON *src = cJSON_AddObjectToObject(out, key);
-    json_put_str(src, "SourceArn", e->source_uri);
-    json_put_str(src, "SourceType", e->source_type);
-}
-
 enum ld_err op_describe_experiment(struct request *r, const cJSON *in, cJSON *out)
 {
     struct entity e;
@@ -39,7 +29,7 @@ enum ld_err op_describe_experiment(struct request *r, const cJSON *in, cJSON *ou
     json_put_str(out, "ExperimentName", e.name);
     json_put_str(out, "ExperimentArn", e.arn);
     json_put_str(out, "DisplayName", e.display_name);
-    put_source(out, "Source", &e);
+    json_put_source(out, "Source", e.source_uri, e.source_type);
     json_put_str(out, "Description", e.description);
     json_put_time(out, "CreationTime", e.created_ms);
     json_put_object_text(out, "CreatedBy", e.created_by);
@@ -84,7 +74,7 @@ enum ld_err op_list_experiments(struct request *r, const cJSON *in, cJSON *out)
         json_put_str(s, "ExperimentArn", rows[i].arn);
         json_put_str(s, "ExperimentName", rows[i].name);
         json_put_str(s, "DisplayName", rows[i].display_name);
-        put_source(s, "ExperimentSource", &rows[i]);
+        json_put_source(s, "ExperimentSource", rows[i].source_uri, rows[i].source_type);
         json_put_time(s, "CreationTime", rows[i].created_ms);
         json_put_time(s, "LastModifiedTime", rows[i].modified_ms);
     }

@@ -27,16 +27,6 @@ static const struct lineage_kind context = {KIND_CONTEXT, "ContextName", "Contex
 
 static void delete_tree(void *p) { cJSON_Delete(p); }
 
-/* Prints `v` into the arena's lifetime; NULL when `v` is NULL. */
-static const char *json_text(struct request *r, const cJSON *v)
-{
-    if (!v)
-        return NULL;
-    char *text = cJSON_PrintUnformatted(v);
-    arena_defer(r->arena, cJSON_free, text);
-    return text;
-}
-
 static int compare_source_type(const void *a, const void *b)
 {
     const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
@@ -71,7 +61,7 @@ static const char *artifact_id(struct request *r, const char *uri, const char *t
 {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    const char *identity = arena_printf(r->arena, "%s%c%s%c%s", uri, 0x1f, type, 0x1f, json_text(r, types));
+    const char *identity = arena_printf(r->arena, "%s%c%s%c%s", uri, 0x1f, type, 0x1f, json_print_owned(r, types));
     EVP_Digest(identity, strlen(identity), md, &len, EVP_md5(), NULL);
     char *hex = arena_alloc(r->arena, 2 * len + 1);
     for (unsigned i = 0; i < len; i++)
@@ -106,7 +96,7 @@ static enum ld_err create_entity(const struct lineage_kind *lk, struct request *
         cJSON_AddItemToObject(details, "SourceTypes", cJSON_Duplicate(types, 1));
         e.arn_id = artifact_id(r, e.source_uri, e.vertex_type, types);
     }
-    e.details = json_text(r, details);
+    e.details = json_print_owned(r, details);
     const char *arn;
     enum ld_err err = store_entity_create(r, &e, cJSON_GetObjectItemCaseSensitive(in, "Tags"), &arn);
     if (err == LD_OK)
@@ -169,8 +159,8 @@ static enum ld_err update_entity(const struct lineage_kind *lk, struct request *
         .name = lk->kind == KIND_ARTIFACT ? json_str(in, lk->name_member) : NULL,
         .description = json_str(in, "Description"),
         .status = json_str(in, "Status"),
-        .properties = json_text(r, cJSON_GetObjectItemCaseSensitive(in, "Properties")),
-        .remove = json_text(r, cJSON_GetObjectItemCaseSensitive(in, "PropertiesToRemove")),
+        .merges = {{"Properties", json_print_owned(r, cJSON_GetObjectItemCaseSensitive(in, "Properties")),
+                    json_print_owned(r, cJSON_GetObjectItemCaseSensitive(in, "PropertiesToRemove"))}},
     };
     const char *arn;
     enum ld_err err = store_entity_update(r, lk->kind, key, &u, &arn);
@@ -188,7 +178,7 @@ static enum ld_err delete_entity(const struct lineage_kind *lk, struct request *
             return req_fail(r, LD_ERR_VALIDATION, "Either ArtifactArn or Source must be given.");
         enum ld_err err = store_artifact_by_source(r, json_str(source, "SourceUri"),
                                                    cJSON_GetObjectItemCaseSensitive(source, "SourceTypes")
-                                                       ? json_text(r, canonical_source_types(r, source))
+                                                       ? json_print_owned(r, canonical_source_types(r, source))
                                                        : NULL,
                                                    &key);
         if (err != LD_OK)

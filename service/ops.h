@@ -11,6 +11,20 @@ enum ld_err op_update_experiment(struct request *r, const cJSON *in, cJSON *out)
 enum ld_err op_delete_experiment(struct request *r, const cJSON *in, cJSON *out);
 enum ld_err op_list_experiments(struct request *r, const cJSON *in, cJSON *out);
 
+enum ld_err op_create_trial(struct request *r, const cJSON *in, cJSON *out);
+enum ld_err op_describe_trial(struct request *r, const cJSON *in, cJSON *out);
+enum ld_err op_update_trial(struct request *r, const cJSON *in, cJSON *out);
+enum ld_err op_delete_trial(struct request *r, const cJSON *in, cJSON *out);
+enum ld_err op_list_trials(struct request *r, const cJSON *in, cJSON *out);
+enum ld_err op_associate_trial_component(struct request *r, const cJSON *in, cJSON *out);
+enum ld_err op_disassociate_trial_component(struct request *r, const cJSON *in, cJSON *out);
+
+enum ld_err op_create_trial_component(struct request *r, const cJSON *in, cJSON *out);
+enum ld_err op_describe_trial_component(struct request *r, const cJSON *in, cJSON *out);
+enum ld_err op_update_trial_component(struct request *r, const cJSON *in, cJSON *out);
+enum ld_err op_delete_trial_component(struct request *r, const cJSON *in, cJSON *out);
+enum ld_err op_list_trial_components(struct request *r, const cJSON *in, cJSON *out);
+
 #define LINEAGE_HANDLER_DECLS(kind)                                                                      \
     enum ld_err op_create_##kind(struct request *r, const cJSON *in, cJSON *out);                        \
     enum ld_err op_describe_##kind(struct request *r, const cJSON *in, cJSON *out);                      \

@@ -42,6 +42,7 @@ const char *entity_lineage_group_arn(struct request *r) { return db_lineage_grou
 #define ENTITY_COLUMNS                                                                                     \
     "id, kind, name, arn, vertex_type, display_name, description, source_uri, source_type, source_id, "  \
     "status, details::text, created_by::text, modified_by::text, "                                       \
+    "case when parent_id is null then null else (select p.name from entity p where p.id = entity.parent_id) end, " \
     "(extract(epoch from created_at) * 1000)::int8, (extract(epoch from modified_at) * 1000)::int8"
 
 static void entity_from_row(struct request *r, const PGresult *res, int row, struct entity *e)
@@ -60,8 +61,9 @@ static void entity_from_row(struct request *r, const PGresult *res, int row, str
     e->details = db_text(r, res, row, 11);
     e->created_by = db_text(r, res, row, 12);
     e->modified_by = db_text(r, res, row, 13);
-    e->created_ms = db_int64(res, row, 14);
-    e->modified_ms = db_int64(res, row, 15);
+    e->parent_name = db_text(r, res, row, 14);
+    e->created_ms = db_int64(res, row, 15);
+    e->modified_ms = db_int64(res, row, 16);
 }
 
 static enum ld_err not_found(struct request *r, enum entity_kind k, const char *name_or_arn)
@@ -107,18 +109,21 @@ enum ld_err store_entity_create(struct request *r, const struct entity_input *in
         db_param_int(r, tenant), db_param_int(r, in->kind), in->name, arn,
         in->vertex_type ? in->vertex_type : kinds[in->kind].vertex_type, in->display_name, in->description,
         in->source_uri, in->source_type, in->source_id, in->status, in->details ? in->details : "{}",
-        in->arn_id ? NULL : in->name,
+        in->arn_id ? NULL : in->name, in->parent_id ? db_param_int(r, in->parent_id) : NULL,
     };
     struct db_violation v;
     PGresult *res = db_run(r,
                            "insert into entity (tenant_id, kind, name, name_key, arn, vertex_type, display_name,"
-                           " description, source_uri, source_type, source_id, status, details, created_at,"
-                           " modified_at) values ($1, $2, $3, lower($13), $4, $5, $6, $7, $8, $9, $10, $11,"
-                           " $12::jsonb, now(), now()) returning id",
-                           13, vals, &v);
+                           " description, source_uri, source_type, source_id, status, details, parent_id,"
+                           " created_at, modified_at) values ($1, $2, $3, lower($13), $4, $5, $6, $7, $8, $9,"
+                           " $10, $11, $12::jsonb, $14::int8, now(), now()) returning id",
+                           14, vals, &v);
     if (!res) {
         if (r->error != LD_OK)
             return r->error;
+        if (strcmp(v.sqlstate, "23503") == 0) /* the parent went away meanwhile */
+            return req_fail(r, LD_ERR_NOT_FOUND, "The parent of %s '%s' no longer exists.", kinds[in->kind].label,
+                            arn);
         if (in->arn_id)
             return req_fail(r, LD_ERR_VALIDATION, "%s with source URI (%s) and these source types already exists.",
                             kinds[in->kind].label, in->source_uri);
@@ -194,19 +199,19 @@ enum ld_err store_entity_update(struct request *r, enum entity_kind k, const cha
     if (!tenant)
         return not_found(r, k, name_or_arn);
     const char *vals[] = {db_param_int(r, tenant), db_param_int(r, k), name_or_arn, u->name, u->display_name,
-                          u->description, u->status, u->properties, u->remove};
-    /* Properties merge: the named removals go first, then given keys replace
-     * theirs; keys the caller did not name are kept. */
+                          u->description, u->status, u->details_set,
+                          u->merges[0].member, u->merges[0].additions, u->merges[0].removals,
+                          u->merges[1].member, u->merges[1].additions, u->merges[1].removals,
+                          u->merges[2].member, u->merges[2].additions, u->merges[2].removals};
     const char *sql = arena_printf(
         r->arena,
         "update entity set name = coalesce($4, name), display_name = coalesce($5, display_name),"
         " description = coalesce($6, description), status = coalesce($7, status),"
-        " details = case when $8::jsonb is null and $9::jsonb is null then details"
-        "  else jsonb_set(details, '{Properties}', (coalesce(details->'Properties', '{}'::jsonb)"
-        "   - array(select jsonb_array_elements_text($9::jsonb))) || coalesce($8::jsonb, '{}'::jsonb)) end,"
+        " details = ld_merge_map(ld_merge_map(ld_merge_map(details || coalesce($8::jsonb, '{}'::jsonb),"
+        " $9, $10::jsonb, $11::jsonb), $12, $13::jsonb, $14::jsonb), $15, $16::jsonb, $17::jsonb),"
         " modified_at = now()%s returning arn",
         key_predicate(name_or_arn));
-    PGresult *res = db_run(r, sql, 9, vals, NULL);
+    PGresult *res = db_run(r, sql, 17, vals, NULL);
     if (!res)
         return r->error;
     if (PQntuples(res) == 0)
@@ -266,13 +271,28 @@ enum ld_err store_entity_delete(struct request *r, enum entity_kind k, const cha
     return db_commit(r);
 }
 
+/* Predicates per list scope, each with one parameter (the scope value). */
+static const char *const scope_predicates[] = {
+    [SCOPE_ALL] = NULL,
+    [SCOPE_EXPERIMENT_TRIALS] = "parent_id = (select id from entity where tenant_id = $1 and kind = 1"
+                                " and name_key = lower($%d))",
+    [SCOPE_COMPONENT_TRIALS] = "id in (select m.trial_id from trial_membership m where m.component_id ="
+                               " (select id from entity where tenant_id = $1 and kind = 3 and name_key = lower($%d)))",
+    [SCOPE_EXPERIMENT_COMPONENTS] = "id in (select m.component_id from trial_membership m join entity t"
+                                    " on t.id = m.trial_id where t.parent_id = (select id from entity"
+                                    " where tenant_id = $1 and kind = 1 and name_key = lower($%d)))",
+    [SCOPE_TRIAL_COMPONENTS] = "id in (select component_id from trial_membership where trial_id ="
+                               " (select id from entity where tenant_id = $1 and kind = 2 and name_key = lower($%d)))",
+    [SCOPE_SOURCE_ARN] = "kind = 3 and lower(source_uri) = lower($%d)",
+};
+
 /* The canonical description of a list query that its tokens are bound to. */
 static const char *list_fingerprint(struct request *r, const struct list_query *q)
 {
-    return arena_printf(r->arena, "%s|%d|%d|%lld|%lld|%d|%d|%s|%s|%s", q->operation, q->sort, q->ascending,
+    return arena_printf(r->arena, "%s|%d|%d|%lld|%lld|%d|%d|%s|%s|%s|%d|%s", q->operation, q->sort, q->ascending,
                         (long long)q->created_after_ms, (long long)q->created_before_ms, q->has_after,
                         q->has_before, q->source_uri ? "u" : "-", q->source_uri ? q->source_uri : "",
-                        q->type ? q->type : "\x1f");
+                        q->type ? q->type : "\x1f", q->scope, q->scope_value ? q->scope_value : "");
 }
 
 enum ld_err store_entity_list(struct request *r, const struct list_query *q, struct entity **rows, size_t *n,
@@ -293,7 +313,7 @@ enum ld_err store_entity_list(struct request *r, const struct list_query *q, str
     const char *sort_col = q->sort == SORT_NAME ? "name_key" : "created_at";
     const char *sort_param = q->sort == SORT_NAME ? "$%d::text" : "to_timestamp($%d::float8 / 1000)";
     const char *dir = q->ascending ? "asc" : "desc";
-    const char *vals[9];
+    const char *vals[10];
     int nv = 0;
     vals[nv++] = db_param_int(r, tenant);
     vals[nv++] = db_param_int(r, q->kind);
@@ -305,6 +325,10 @@ enum ld_err store_entity_list(struct request *r, const struct list_query *q, str
     if (q->has_before) {
         vals[nv++] = db_param_int(r, q->created_before_ms);
         sql = arena_printf(r->arena, "%s and created_at < to_timestamp($%d::float8 / 1000)", sql, nv);
+    }
+    if (q->scope != SCOPE_ALL) {
+        vals[nv++] = q->scope_value;
+        sql = arena_printf(r->arena, "%s and %s", sql, arena_printf(r->arena, scope_predicates[q->scope], nv));
     }
     if (q->source_uri) {
         vals[nv++] = q->source_uri;

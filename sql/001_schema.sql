@@ -133,3 +133,17 @@ create table metric_summary (
     max_ts       timestamptz(3) not null,
     constraint metric_summary_pkey primary key (component_id, metric_name)
 );
+
+-- Merges one map member of a details document: keys in `removals` (a JSON
+-- array) go first, then each key of `additions` replaces its own; keys not
+-- named stay. A NULL member or no change returns the document as it is.
+create function ld_merge_map(doc jsonb, member text, additions jsonb, removals jsonb)
+returns jsonb language sql immutable as $$
+    select case
+        when member is null or (additions is null and removals is null) then doc
+        else jsonb_set(doc, array[member],
+                       (coalesce(doc->member, '{}'::jsonb)
+                        - array(select jsonb_array_elements_text(coalesce(removals, '[]'::jsonb))))
+                       || coalesce(additions, '{}'::jsonb))
+    end
+$$;

@@ -68,6 +68,7 @@ struct entity {
     const char *source_id;
     const char *status;
     const char *details;      /* JSON object text */
+    const char *parent_name;  /* trials: the experiment's name */
     const char *created_by;   /* JSON object text */
     const char *modified_by;  /* JSON object text */
     int64_t created_ms;
@@ -81,6 +82,7 @@ struct entity_input {
     const char *arn_id;       /* the ARN's resource id when it is not the name (artifacts) */
     const char *vertex_type;  /* the QueryLineage Type, when the kind has no fixed one */
     bool lineage;             /* a lineage entity: joins the default lineage group */
+    int64_t parent_id;        /* trials: the experiment's id; 0 for none */
     const char *display_name;
     const char *description;
     const char *source_uri;
@@ -101,14 +103,21 @@ enum ld_err store_entity_create(struct request *r, const struct entity_input *in
  * "<Kind> '<arn>' does not exist.". */
 enum ld_err store_entity_get(struct request *r, enum entity_kind k, const char *name_or_arn, struct entity *out);
 
+/* One map member of the details document that an update merges. */
+struct map_merge {
+    const char *member;    /* "Properties", "Parameters", ...; NULL for none */
+    const char *additions; /* JSON object text: each key replaces its own */
+    const char *removals;  /* JSON array text of keys deleted first */
+};
+
 /* What an update changes; NULL members stay as they are. */
 struct entity_update {
     const char *name;         /* artifacts only: the artifact's (non-unique) name */
     const char *display_name;
     const char *description;
     const char *status;
-    const char *properties;   /* JSON object text merged into Properties key by key */
-    const char *remove;       /* JSON array text of Properties keys to delete first */
+    const char *details_set;  /* JSON object text whose members replace those of details */
+    struct map_merge merges[3];
 };
 
 /* Applies `u` and sets the modification time. Missing is ResourceNotFound. */
@@ -127,6 +136,16 @@ enum ld_err store_artifact_by_source(struct request *r, const char *uri, const c
 
 enum list_sort { SORT_CREATION_TIME, SORT_NAME };
 
+/* Which entities of the kind a list covers, named by `scope_value`. */
+enum list_scope {
+    SCOPE_ALL,
+    SCOPE_EXPERIMENT_TRIALS,      /* trials of the named experiment */
+    SCOPE_COMPONENT_TRIALS,       /* trials the named component belongs to */
+    SCOPE_EXPERIMENT_COMPONENTS,  /* components in any trial of the named experiment */
+    SCOPE_TRIAL_COMPONENTS,       /* components of the named trial */
+    SCOPE_SOURCE_ARN,             /* components whose Source.SourceArn equals it, ignoring case */
+};
+
 /* A page request over one kind; bounds are exclusive, 0 means none. */
 struct list_query {
     enum entity_kind kind;
@@ -135,6 +154,8 @@ struct list_query {
     int64_t created_after_ms;
     int64_t created_before_ms;
     bool has_after, has_before;
+    enum list_scope scope;
+    const char *scope_value;
     const char *source_uri;    /* exact SourceUri, or NULL */
     const char *type;          /* exact ArtifactType/ActionType/ContextType, or NULL */
     int limit;                 /* 1..100 */
@@ -146,6 +167,14 @@ struct list_query {
  * issued for this same query is a ValidationException. */
 enum ld_err store_entity_list(struct request *r, const struct list_query *q, struct entity **rows, size_t *n,
                               const char **next_token);
+
+/* Adds (or, with !add, removes) the component's membership in the trial;
+ * both must exist. Adding twice and removing an absent membership are no-ops. */
+enum ld_err store_membership_set(struct request *r, const char *component, const char *trial, bool add,
+                                 const char **component_arn, const char **trial_arn);
+
+/* Appends the component's TrialComponentMetricSummary objects to `out_array`. */
+enum ld_err store_metric_summaries(struct request *r, int64_t component_id, cJSON *out_array);
 
 /* Associations (edges). Both ends must be the caller's; two experiment
  * entities cannot be joined; a pair is stored once. */

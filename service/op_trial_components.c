@@ -1,0 +1,207 @@
+/* Trial components: create, describe (with metric summaries), update with
+ * merged maps, delete, list by experiment, trial or source. */
+#include <stdio.h>
+#include <string.h>
+
+#include "json_io.h"
+#include "list_params.h"
+#include "lineaged/store.h"
+#include "lineaged/timefmt.h"
+#include "ops.h"
+
+/* Members kept whole in the details document. */
+static const char *const detail_members[] = {"Status", "Parameters", "InputArtifacts", "OutputArtifacts",
+                                             "MetadataProperties"};
+
+/* Each parameter holds exactly one of StringValue and NumberValue. */
+static enum ld_err check_parameters(struct request *r, const cJSON *in)
+{
+    const cJSON *p;
+    cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(in, "Parameters"))
+    {
+        int n = !!cJSON_GetObjectItemCaseSensitive(p, "StringValue") +
+                !!cJSON_GetObjectItemCaseSensitive(p, "NumberValue");
+        if (n != 1)
+            return req_fail(r, LD_ERR_VALIDATION,
+                            "Parameter '%s' must have exactly one of StringValue and NumberValue.", p->string);
+    }
+    return LD_OK;
+}
+
+/* Details members set by a create or an update: Status, StartTime, EndTime
+ * (epoch ms), and, when `maps`, the whole maps as given. */
+static cJSON *details_from_input(struct request *r, const cJSON *in, bool maps)
+{
+    cJSON *d = cJSON_CreateObject();
+    json_parse_owned_adopt(r, d);
+    for (size_t i = 0; i < sizeof detail_members / sizeof detail_members[0]; i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(in, detail_members[i]);
+        if (v && (maps || i == 0))
+            cJSON_AddItemToObject(d, detail_members[i], cJSON_Duplicate(v, 1));
+    }
+    const char *times[] = {"StartTime", "EndTime"};
+    for (size_t i = 0; i < 2; i++) {
+        int64_t ms;
+        if (json_time(in, times[i], &ms))
+            cJSON_AddNumberToObject(d, times[i], (double)ms);
+    }
+    return d;
+}
+
+static const char *primary_status(const cJSON *in)
+{
+    return json_str(cJSON_GetObjectItemCaseSensitive(in, "Status"), "PrimaryStatus");
+}
+
+enum ld_err op_create_trial_component(struct request *r, const cJSON *in, cJSON *out)
+{
+    enum ld_err err = check_parameters(r, in);
+    if (err != LD_OK)
+        return err;
+    const char *name = json_str(in, "TrialComponentName"), *display = json_str(in, "DisplayName");
+    struct entity_input e = {
+        .kind = KIND_TRIAL_COMPONENT,
+        .name = name,
+        .vertex_type = "TrialComponent",
+        .lineage = true,
+        .display_name = display ? display : name,
+        .status = primary_status(in),
+        .details = json_print_owned(r, details_from_input(r, in, true)),
+    };
+    const char *arn;
+    err = store_entity_create(r, &e, cJSON_GetObjectItemCaseSensitive(in, "Tags"), &arn);
+    if (err == LD_OK)
+        json_put_str(out, "TrialComponentArn", arn);
+    return err;
+}
+
+/* Copies details members into `out`; times are stored as epoch ms. */
+static void put_details(const cJSON *details, cJSON *out, bool maps)
+{
+    for (size_t i = 0; i < sizeof detail_members / sizeof detail_members[0]; i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(details, detail_members[i]);
+        if (v && (maps || i == 0))
+            cJSON_AddItemToObject(out, detail_members[i], cJSON_Duplicate(v, 1));
+        if (i == 0) {
+            const char *times[] = {"StartTime", "EndTime"};
+            for (size_t t = 0; t < 2; t++) {
+                const cJSON *ms = cJSON_GetObjectItemCaseSensitive(details, times[t]);
+                if (cJSON_IsNumber(ms))
+                    json_put_time(out, times[t], (int64_t)ms->valuedouble);
+            }
+        }
+    }
+}
+
+enum ld_err op_describe_trial_component(struct request *r, const cJSON *in, cJSON *out)
+{
+    struct entity e;
+    enum ld_err err = store_entity_get(r, KIND_TRIAL_COMPONENT, json_str(in, "TrialComponentName"), &e);
+    if (err != LD_OK)
+        return err;
+    const cJSON *details = json_parse_owned(r, e.details);
+    json_put_str(out, "TrialComponentName", e.name);
+    json_put_str(out, "TrialComponentArn", e.arn);
+    json_put_str(out, "DisplayName", e.display_name);
+    json_put_source(out, "Source", e.source_uri, e.source_type);
+    put_details(details, out, false);
+    json_put_time(out, "CreationTime", e.created_ms);
+    json_put_object_text(out, "CreatedBy", e.created_by);
+    json_put_time(out, "LastModifiedTime", e.modified_ms);
+    json_put_object_text(out, "LastModifiedBy", e.modified_by);
+    for (size_t i = 1; i < sizeof detail_members / sizeof detail_members[0]; i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(details, detail_members[i]);
+        if (v)
+            cJSON_AddItemToObject(out, detail_members[i], cJSON_Duplicate(v, 1));
+    }
+    cJSON *metrics = cJSON_AddArrayToObject(out, "Metrics");
+    if ((err = store_metric_summaries(r, e.id, metrics)) != LD_OK)
+        return err;
+    json_put_str(out, "LineageGroupArn", entity_lineage_group_arn(r));
+    const cJSON *sources = cJSON_GetObjectItemCaseSensitive(details, "Sources");
+    if (sources)
+        cJSON_AddItemToObject(out, "Sources", cJSON_Duplicate(sources, 1));
+    return LD_OK;
+}
+
+enum ld_err op_update_trial_component(struct request *r, const cJSON *in, cJSON *out)
+{
+    enum ld_err err = check_parameters(r, in);
+    if (err != LD_OK)
+        return err;
+    cJSON *set = details_from_input(r, in, false);
+    struct entity_update u = {
+        .display_name = json_str(in, "DisplayName"),
+        .status = primary_status(in),
+        .details_set = set->child ? json_print_owned(r, set) : NULL,
+        .merges =
+            {
+                {"Parameters", json_member_text(r, in, "Parameters"), json_member_text(r, in, "ParametersToRemove")},
+                {"InputArtifacts", json_member_text(r, in, "InputArtifacts"),
+                 json_member_text(r, in, "InputArtifactsToRemove")},
+                {"OutputArtifacts", json_member_text(r, in, "OutputArtifacts"),
+                 json_member_text(r, in, "OutputArtifactsToRemove")},
+            },
+    };
+    const char *arn;
+    err = store_entity_update(r, KIND_TRIAL_COMPONENT, json_str(in, "TrialComponentName"), &u, &arn);
+    if (err == LD_OK)
+        json_put_str(out, "TrialComponentArn", arn);
+    return err;
+}
+
+enum ld_err op_delete_trial_component(struct request *r, const cJSON *in, cJSON *out)
+{
+    const char *arn;
+    enum ld_err err = store_entity_delete(r, KIND_TRIAL_COMPONENT, json_str(in, "TrialComponentName"), &arn);
+    if (err == LD_OK)
+        json_put_str(out, "TrialComponentArn", arn);
+    return err;
+}
+
+enum ld_err op_list_trial_components(struct request *r, const cJSON *in, cJSON *out)
+{
+    struct list_query q;
+    list_query_from_input(in, KIND_TRIAL_COMPONENT, "ListTrialComponents", &q);
+    const char *experiment = json_str(in, "ExperimentName"), *trial = json_str(in, "TrialName"),
+               *source = json_str(in, "SourceArn");
+    if (!!experiment + !!trial + !!source > 1)
+        return req_fail(r, LD_ERR_VALIDATION, "Give at most one of ExperimentName, TrialName and SourceArn.");
+    struct entity parent;
+    enum ld_err err = LD_OK;
+    if (experiment) {
+        err = store_entity_get(r, KIND_EXPERIMENT, experiment, &parent);
+        q.scope = SCOPE_EXPERIMENT_COMPONENTS;
+        q.scope_value = experiment;
+    } else if (trial) {
+        err = store_entity_get(r, KIND_TRIAL, trial, &parent);
+        q.scope = SCOPE_TRIAL_COMPONENTS;
+        q.scope_value = trial;
+    } else if (source) {
+        q.scope = SCOPE_SOURCE_ARN;
+        q.scope_value = source;
+    }
+    struct entity *rows;
+    size_t n;
+    const char *next;
+    if (err == LD_OK)
+        err = store_entity_list(r, &q, &rows, &n, &next);
+    if (err != LD_OK)
+        return err;
+    cJSON *list = cJSON_AddArrayToObject(out, "TrialComponentSummaries");
+    for (size_t i = 0; i < n; i++) {
+        cJSON *s = cJSON_CreateObject();
+        cJSON_AddItemToArray(list, s);
+        json_put_str(s, "TrialComponentName", rows[i].name);
+        json_put_str(s, "TrialComponentArn", rows[i].arn);
+        json_put_str(s, "DisplayName", rows[i].display_name);
+        json_put_source(s, "TrialComponentSource", rows[i].source_uri, rows[i].source_type);
+        put_details(json_parse_owned(r, rows[i].details), s, false);
+        json_put_time(s, "CreationTime", rows[i].created_ms);
+        json_put_object_text(s, "CreatedBy", rows[i].created_by);
+        json_put_time(s, "LastModifiedTime", rows[i].modified_ms);
+        json_put_object_text(s, "LastModifiedBy", rows[i].modified_by);
+    }
+    json_put_str(out, "NextToken", next);
+    return LD_OK;
+}

@@ -1,0 +1,136 @@
+/* Trials: create (in an existing experiment), describe, update, delete, list,
+ * and component membership. */
+#include "json_io.h"
+#include "list_params.h"
+#include "lineaged/store.h"
+#include "ops.h"
+
+enum ld_err op_create_trial(struct request *r, const cJSON *in, cJSON *out)
+{
+    struct entity experiment;
+    enum ld_err err = store_entity_get(r, KIND_EXPERIMENT, json_str(in, "ExperimentName"), &experiment);
+    if (err != LD_OK)
+        return err;
+    const char *name = json_str(in, "TrialName"), *display = json_str(in, "DisplayName");
+    cJSON *details = cJSON_CreateObject();
+    const cJSON *metadata = cJSON_GetObjectItemCaseSensitive(in, "MetadataProperties");
+    if (metadata)
+        cJSON_AddItemToObject(details, "MetadataProperties", cJSON_Duplicate(metadata, 1));
+    struct entity_input e = {
+        .kind = KIND_TRIAL,
+        .name = name,
+        .vertex_type = "Trial",
+        .parent_id = experiment.id,
+        .display_name = display ? display : name,
+        .details = json_print_owned(r, details),
+    };
+    cJSON_Delete(details);
+    const char *arn;
+    err = store_entity_create(r, &e, cJSON_GetObjectItemCaseSensitive(in, "Tags"), &arn);
+    if (err == LD_OK)
+        json_put_str(out, "TrialArn", arn);
+    return err;
+}
+
+enum ld_err op_describe_trial(struct request *r, const cJSON *in, cJSON *out)
+{
+    struct entity e;
+    enum ld_err err = store_entity_get(r, KIND_TRIAL, json_str(in, "TrialName"), &e);
+    if (err != LD_OK)
+        return err;
+    json_put_str(out, "TrialName", e.name);
+    json_put_str(out, "TrialArn", e.arn);
+    json_put_str(out, "DisplayName", e.display_name);
+    json_put_str(out, "ExperimentName", e.parent_name);
+    json_put_source(out, "Source", e.source_uri, e.source_type);
+    json_put_time(out, "CreationTime", e.created_ms);
+    json_put_object_text(out, "CreatedBy", e.created_by);
+    json_put_time(out, "LastModifiedTime", e.modified_ms);
+    json_put_object_text(out, "LastModifiedBy", e.modified_by);
+    const cJSON *metadata = cJSON_GetObjectItemCaseSensitive(json_parse_owned(r, e.details), "MetadataProperties");
+    if (metadata)
+        cJSON_AddItemToObject(out, "MetadataProperties", cJSON_Duplicate(metadata, 1));
+    return LD_OK;
+}
+
+enum ld_err op_update_trial(struct request *r, const cJSON *in, cJSON *out)
+{
+    struct entity_update u = {.display_name = json_str(in, "DisplayName")};
+    const char *arn;
+    enum ld_err err = store_entity_update(r, KIND_TRIAL, json_str(in, "TrialName"), &u, &arn);
+    if (err == LD_OK)
+        json_put_str(out, "TrialArn", arn);
+    return err;
+}
+
+enum ld_err op_delete_trial(struct request *r, const cJSON *in, cJSON *out)
+{
+    const char *arn;
+    enum ld_err err = store_entity_delete(r, KIND_TRIAL, json_str(in, "TrialName"), &arn);
+    if (err == LD_OK)
+        json_put_str(out, "TrialArn", arn);
+    return err;
+}
+
+enum ld_err op_list_trials(struct request *r, const cJSON *in, cJSON *out)
+{
+    struct list_query q;
+    list_query_from_input(in, KIND_TRIAL, "ListTrials", &q);
+    const char *experiment = json_str(in, "ExperimentName"), *component = json_str(in, "TrialComponentName");
+    struct entity parent;
+    enum ld_err err = LD_OK;
+    if (experiment) {
+        err = store_entity_get(r, KIND_EXPERIMENT, experiment, &parent);
+        q.scope = SCOPE_EXPERIMENT_TRIALS;
+        q.scope_value = experiment;
+    }
+    if (component && err == LD_OK) {
+        err = store_entity_get(r, KIND_TRIAL_COMPONENT, component, &parent);
+        if (experiment)
+            return req_fail(r, LD_ERR_VALIDATION, "Give at most one of ExperimentName and TrialComponentName.");
+        q.scope = SCOPE_COMPONENT_TRIALS;
+        q.scope_value = component;
+    }
+    struct entity *rows;
+    size_t n;
+    const char *next;
+    if (err == LD_OK)
+        err = store_entity_list(r, &q, &rows, &n, &next);
+    if (err != LD_OK)
+        return err;
+    cJSON *list = cJSON_AddArrayToObject(out, "TrialSummaries");
+    for (size_t i = 0; i < n; i++) {
+        cJSON *s = cJSON_CreateObject();
+        cJSON_AddItemToArray(list, s);
+        json_put_str(s, "TrialArn", rows[i].arn);
+        json_put_str(s, "TrialName", rows[i].name);
+        json_put_str(s, "DisplayName", rows[i].display_name);
+        json_put_source(s, "TrialSource", rows[i].source_uri, rows[i].source_type);
+        json_put_time(s, "CreationTime", rows[i].created_ms);
+        json_put_time(s, "LastModifiedTime", rows[i].modified_ms);
+    }
+    json_put_str(out, "NextToken", next);
+    return LD_OK;
+}
+
+static enum ld_err set_membership(struct request *r, const cJSON *in, cJSON *out, bool add)
+{
+    const char *tc_arn, *trial_arn;
+    enum ld_err err = store_membership_set(r, json_str(in, "TrialComponentName"), json_str(in, "TrialName"), add,
+                                           &tc_arn, &trial_arn);
+    if (err == LD_OK) {
+        json_put_str(out, "TrialComponentArn", tc_arn);
+        json_put_str(out, "TrialArn", trial_arn);
+    }
+    return err;
+}
+
+enum ld_err op_associate_trial_component(struct request *r, const cJSON *in, cJSON *out)
+{
+    return set_membership(r, in, out, true);
+}
+
+enum ld_err op_disassociate_trial_component(struct request *r, const cJSON *in, cJSON *out)
+{
+    return set_membership(r, in, out, false);
+}

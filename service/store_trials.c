@@ -1,0 +1,58 @@
+/* Trial membership of components, and the metric summaries a component's
+ * Describe shows, in PostgreSQL. */
+#include <libpq-fe.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "db.h"
+#include "json_io.h"
+#include "lineaged/store.h"
+
+enum ld_err store_membership_set(struct request *r, const char *component, const char *trial, bool add,
+                                 const char **component_arn, const char **trial_arn)
+{
+    struct entity tc, t;
+    enum ld_err e = store_entity_get(r, KIND_TRIAL_COMPONENT, component, &tc);
+    if (e == LD_OK)
+        e = store_entity_get(r, KIND_TRIAL, trial, &t);
+    if (e != LD_OK)
+        return e;
+    const char *vals[] = {db_param_int(r, t.id), db_param_int(r, tc.id)};
+    if (!db_run(r,
+                add ? "insert into trial_membership (trial_id, component_id) values ($1, $2) on conflict do nothing"
+                    : "delete from trial_membership where trial_id = $1 and component_id = $2",
+                2, vals, NULL))
+        return r->error;
+    *component_arn = tc.arn;
+    *trial_arn = t.arn;
+    return LD_OK;
+}
+
+enum ld_err store_metric_summaries(struct request *r, int64_t component_id, cJSON *out_array)
+{
+    const char *vals[] = {db_param_int(r, component_id)};
+    PGresult *res = db_run(r,
+                           "select metric_name, source_arn, (extract(epoch from max_ts) * 1000)::int8, max, min,"
+                           " last_value, count, mean, m2 from metric_summary where component_id = $1"
+                           " order by metric_name",
+                           1, vals, NULL);
+    if (!res)
+        return r->error;
+    for (int i = 0; i < PQntuples(res); i++) {
+        cJSON *m = cJSON_CreateObject();
+        cJSON_AddItemToArray(out_array, m);
+        long long count = (long long)db_int64(res, i, 6);
+        double m2 = strtod(PQgetvalue(res, i, 8), NULL);
+        json_put_str(m, "MetricName", PQgetvalue(res, i, 0));
+        json_put_str(m, "SourceArn", db_text(r, res, i, 1));
+        json_put_time(m, "TimeStamp", db_int64(res, i, 2));
+        cJSON_AddNumberToObject(m, "Max", strtod(PQgetvalue(res, i, 3), NULL));
+        cJSON_AddNumberToObject(m, "Min", strtod(PQgetvalue(res, i, 4), NULL));
+        cJSON_AddNumberToObject(m, "Last", strtod(PQgetvalue(res, i, 5), NULL));
+        cJSON_AddNumberToObject(m, "Count", (double)count);
+        cJSON_AddNumberToObject(m, "Avg", strtod(PQgetvalue(res, i, 7), NULL));
+        /* Sample standard deviation; one point has none, shown as 0. */
+        cJSON_AddNumberToObject(m, "StdDev", count > 1 ? sqrt(m2 / (double)(count - 1)) : 0.0);
+    }
+    return LD_OK;
+}
