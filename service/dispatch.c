@@ -20,6 +20,8 @@ static const struct operation operations[] = {
     {"AddAssociation", op_add_association},
     {"AddTags", op_add_tags},
     {"AssociateTrialComponent", op_associate_trial_component},
+    {"BatchGetMetrics", op_batch_get_metrics},
+    {"BatchPutMetrics", op_batch_put_metrics},
     {"CreateAction", op_create_action},
     {"CreateArtifact", op_create_artifact},
     {"CreateContext", op_create_context},

@@ -25,6 +25,9 @@ enum ld_err op_update_trial_component(struct request *r, const cJSON *in, cJSON 
 enum ld_err op_delete_trial_component(struct request *r, const cJSON *in, cJSON *out);
 enum ld_err op_list_trial_components(struct request *r, const cJSON *in, cJSON *out);
 
+enum ld_err op_batch_put_metrics(struct request *r, const cJSON *in, cJSON *out);
+enum ld_err op_batch_get_metrics(struct request *r, const cJSON *in, cJSON *out);
+
 #define LINEAGE_HANDLER_DECLS(kind)                                                                      \
     enum ld_err op_create_##kind(struct request *r, const cJSON *in, cJSON *out);                        \
     enum ld_err op_describe_##kind(struct request *r, const cJSON *in, cJSON *out);                      \

@@ -176,6 +176,22 @@ enum ld_err store_membership_set(struct request *r, const char *component, const
 /* Appends the component's TrialComponentMetricSummary objects to `out_array`. */
 enum ld_err store_metric_summaries(struct request *r, int64_t component_id, cJSON *out_array);
 
+/* Appends valid points (a JSON array of {MetricName, ts (epoch ms), Step?,
+ * Value}) to the component named `component` and folds them into its
+ * summaries, in one statement. *found is false when no such component exists
+ * (then nothing is stored). */
+enum ld_err store_metrics_put(struct request *r, const char *component, const char *points, bool *found);
+
+enum metric_stat { STAT_MIN, STAT_MAX, STAT_AVG, STAT_COUNT, STAT_STDDEV, STAT_LAST };
+
+/* One BatchGetMetrics query: the series of `metric` on the component named by
+ * ARN (or on the component of the job with that ARN), bucketed by `period_ms`
+ * (0 buckets by step) and reduced by `stat`. Fills `x` and `y` (arrays of
+ * numbers); *found is false when the resource is unknown. */
+enum ld_err store_metrics_get(struct request *r, const char *resource_arn, const char *metric, int64_t period_ms,
+                              enum metric_stat stat, const int64_t *start, const int64_t *end, cJSON *x, cJSON *y,
+                              bool *found);
+
 /* Associations (edges). Both ends must be the caller's; two experiment
  * entities cannot be joined; a pair is stored once. */
 enum ld_err store_association_add(struct request *r, const char *source_arn, const char *destination_arn,
