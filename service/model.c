@@ -116,13 +116,13 @@ static void load_bounds(struct loader *l, struct shape *s, const cJSON *j)
         s->has_min = true;
         s->min = min->valuedouble;
         s->msg_min = arena_printf(l->m->arena, "Member must have %s greater than or equal to %s", what,
-                                  number_format(s->min, num));
+                                  model_number_format(s->min, num));
     }
     if (cJSON_IsNumber(max)) {
         s->has_max = true;
         s->max = max->valuedouble;
         s->msg_max = arena_printf(l->m->arena, "Member must have %s less than or equal to %s", what,
-                                  number_format(s->max, num));
+                                  model_number_format(s->max, num));
     }
 }
 
@@ -136,8 +136,9 @@ static bool load_pattern(struct loader *l, struct shape *s, const char *pattern)
 {
     int code;
     PCRE2_SIZE offset;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-                                   PCRE2_UTF | PCRE2_ANCHORED | PCRE2_ENDANCHORED, &code, &offset, l->compile_ctx);
+    pcre2_code *re =
+        pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                      PCRE2_UTF | PCRE2_ANCHORED | PCRE2_ENDANCHORED, &code, &offset, l->compile_ctx);
     if (!re) {
         PCRE2_UCHAR text[160];
         pcre2_get_error_message(code, text, sizeof text);
@@ -203,9 +204,9 @@ static int compare_name_to_member(const void *key, const void *row)
 
 static const struct member *find_member(const struct shape *s, const char *name)
 {
-    const struct member *const *hit =
-        name ? bsearch(name, s->members_by_name, s->n_members, sizeof *s->members_by_name, compare_name_to_member)
-             : NULL;
+    const struct member *const *hit = name ? bsearch(name, s->members_by_name, s->n_members,
+                                                     sizeof *s->members_by_name, compare_name_to_member)
+                                           : NULL;
     return hit ? *hit : NULL;
 }
 
@@ -297,8 +298,10 @@ static bool load_op(struct loader *l, struct api_op *op, const cJSON *j)
     const cJSON *http = cJSON_GetObjectItemCaseSensitive(j, "http");
     const cJSON *input = cJSON_GetObjectItemCaseSensitive(j, "input");
     op->name = arena_strdup(a, j->string);
-    op->method = arena_strdup_or_null(a, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(http, "method")));
-    op->uri = arena_strdup_or_null(a, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(http, "requestUri")));
+    op->method =
+        arena_strdup_or_null(a, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(http, "method")));
+    op->uri =
+        arena_strdup_or_null(a, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(http, "requestUri")));
     op->match_ctx = l->m->match_ctx;
     if (!input)
         return true;
@@ -490,14 +493,16 @@ static const char *type_name(enum shape_type t)
     return names[t];
 }
 
-static enum ld_err unreadable(struct validation *v, const struct shape *s, const cJSON *j, const struct path *p)
+static enum ld_err unreadable(struct validation *v, const struct shape *s, const cJSON *j,
+                              const struct path *p)
 {
-    const char *at = path_render(v->a, p);
+    const char *at = model_path_render(v->a, p);
     if (cJSON_IsNull(j))
-        v->unreadable = arena_printf(v->a, "Value null at '%s' cannot be read as %s.", at, type_name(s->type));
+        v->unreadable =
+            arena_printf(v->a, "Value null at '%s' cannot be read as %s.", at, type_name(s->type));
     else
-        v->unreadable = arena_printf(v->a, "Value '%s' at '%s' cannot be read as %s.", value_render(v->a, j), at,
-                                     type_name(s->type));
+        v->unreadable = arena_printf(v->a, "Value '%s' at '%s' cannot be read as %s.",
+                                     model_value_render(v->a, j), at, type_name(s->type));
     return LD_ERR_SERIALIZATION;
 }
 
@@ -571,20 +576,21 @@ static unsigned scalar_failures(struct validation *v, const struct shape *s, con
 }
 
 /* One violation per failed constraint of `s`, each naming `j` at `p`. */
-static void report(struct validation *v, const struct shape *s, const cJSON *j, const struct path *p, unsigned failed)
+static void report(struct validation *v, const struct shape *s, const cJSON *j, const struct path *p,
+                   unsigned failed)
 {
     for (unsigned bit = FAIL_MIN; bit <= FAIL_ENUM; bit <<= 1)
         if (failed & bit)
-            violations_add(v->a, &v->found, j, p, constraint_text(s, bit));
+            model_violations_add(v->a, &v->found, j, p, model_constraint_text(s, bit));
 }
 
 /* One violation for failures inside a collection: "<prefix> [text, text]". */
-static void report_inner(struct validation *v, const struct shape *inner, const cJSON *j, const struct path *p,
-                         const char *prefix, unsigned failed)
+static void report_inner(struct validation *v, const struct shape *inner, const cJSON *j,
+                         const struct path *p, const char *prefix, unsigned failed)
 {
     if (failed)
-        violations_add(v->a, &v->found, j, p,
-                       arena_printf(v->a, "%s %s", prefix, constraint_list(v->a, inner, failed)));
+        model_violations_add(v->a, &v->found, j, p,
+                             arena_printf(v->a, "%s %s", prefix, model_constraint_list(v->a, inner, failed)));
 }
 
 static enum ld_err validate_value(struct validation *v, const struct shape *s, const cJSON *j,
@@ -608,7 +614,7 @@ static enum ld_err validate_structure(struct validation *v, const struct shape *
         struct path mp = {.up = p, .kind = PATH_MEMBER, .name = m->path_name};
         if (!given[i] || cJSON_IsNull(given[i])) { /* null is absent, as botocore sends it */
             if (m->required)
-                violations_add(v->a, &v->found, NULL, &mp, "Member must not be null");
+                model_violations_add(v->a, &v->found, NULL, &mp, "Member must not be null");
             continue;
         }
         enum ld_err e = validate_value(v, m->shape, given[i], &mp);
@@ -625,7 +631,8 @@ static enum ld_err validate_list(struct validation *v, const struct shape *s, co
     unsigned failed = 0; /* scalar elements: reported once, at the list */
     size_t index = 0;
     for (const cJSON *el = list->child; el; el = el->next) {
-        struct path ep = {.up = p, .kind = PATH_ELEMENT, .index = ++index};
+        index++;
+        struct path ep = {.up = p, .kind = PATH_ELEMENT, .index = index};
         if (!is_scalar(s->member)) {
             enum ld_err e = validate_value(v, s->member, el, &ep);
             if (e != LD_OK)
@@ -640,7 +647,8 @@ static enum ld_err validate_list(struct validation *v, const struct shape *s, co
     return LD_OK;
 }
 
-static enum ld_err validate_map(struct validation *v, const struct shape *s, const cJSON *map, const struct path *p)
+static enum ld_err validate_map(struct validation *v, const struct shape *s, const cJSON *map,
+                                const struct path *p)
 {
     report(v, s, map, p, bound_failures(s, cJSON_GetArraySize(map)));
     unsigned key_failed = 0, value_failed = 0;
@@ -694,7 +702,7 @@ enum ld_err model_validate(const struct api_op *op, const cJSON *input, struct a
     if (!op->input)
         return LD_OK;
     struct validation v = {.a = a, .match_ctx = op->match_ctx};
-    violations_init(&v.found);
+    model_violations_init(&v.found);
     enum ld_err e = validate_structure(&v, op->input, input, NULL);
     pcre2_match_data_free(v.match_data);
     if (e != LD_OK) {
@@ -703,6 +711,6 @@ enum ld_err model_validate(const struct api_op *op, const cJSON *input, struct a
     }
     if (v.found.n == 0)
         return LD_OK;
-    *message = violations_message(a, &v.found);
+    *message = model_violations_message(a, &v.found);
     return LD_ERR_VALIDATION;
 }

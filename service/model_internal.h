@@ -62,8 +62,8 @@ struct shape {
 
 struct api_op {
     const char *name;
-    const char *method, *uri; /* http.method and http.requestUri, or NULL */
-    const struct shape *input; /* NULL when the operation takes no input */
+    const char *method, *uri;       /* http.method and http.requestUri, or NULL */
+    const struct shape *input;      /* NULL when the operation takes no input */
     pcre2_match_context *match_ctx; /* the model's; read-only while matching */
 };
 
@@ -100,30 +100,30 @@ struct violations {
     size_t n;
 };
 
-void violations_init(struct violations *vs);
+void model_violations_init(struct violations *vs);
 
 /* Adds "Value '<v>' at '<path>' failed to satisfy constraint: <constraint>";
  * `v` NULL renders as `Value null`. Memory from `a`. */
-void violations_add(struct arena *a, struct violations *vs, const cJSON *v, const struct path *p,
-                    const char *constraint);
+void model_violations_add(struct arena *a, struct violations *vs, const cJSON *v, const struct path *p,
+                          const char *constraint);
 
 /* "N validation error(s) detected: " and the violations joined by "; ". */
-char *violations_message(struct arena *a, const struct violations *vs);
+char *model_violations_message(struct arena *a, const struct violations *vs);
 
 /* `p` as "a.b.1.member.c" (empty for the top level), from `a`. */
-char *path_render(struct arena *a, const struct path *p);
+char *model_path_render(struct arena *a, const struct path *p);
 
 /* `v` as the service prints values: strings raw, lists "[a, b]", objects
  * "{k=v, k2=v2}", numbers minimally. From `a`. */
-char *value_render(struct arena *a, const cJSON *v);
+char *model_value_render(struct arena *a, const cJSON *v);
 
 /* `d` in the fewest digits that read back exactly ("0", "1.5", "100"). */
-char *number_format(double d, char buf[32]);
+char *model_number_format(double d, char buf[32]);
 
 /* The shape's failed constraints in `failed` as "[text, text]", from `a`. */
-char *constraint_list(struct arena *a, const struct shape *s, unsigned failed);
+char *model_constraint_list(struct arena *a, const struct shape *s, unsigned failed);
 
 /* The shape's text for one FAIL_* bit. */
-const char *constraint_text(const struct shape *s, unsigned bit);
+const char *model_constraint_text(const struct shape *s, unsigned bit);
 
 #endif

@@ -52,7 +52,7 @@ static char *sb_finish(struct sbuf *b, struct arena *a)
     return s;
 }
 
-char *number_format(double d, char buf[32])
+char *model_number_format(double d, char buf[32])
 {
     if (d == 0) { /* also -0, which Java's integers never print */
         strcpy(buf, "0");
@@ -76,7 +76,7 @@ static void render(struct sbuf *b, const cJSON *v)
     if (cJSON_IsString(v)) {
         sb_str(b, v->valuestring ? v->valuestring : "");
     } else if (cJSON_IsNumber(v)) {
-        sb_str(b, number_format(v->valuedouble, num));
+        sb_str(b, model_number_format(v->valuedouble, num));
     } else if (cJSON_IsBool(v)) {
         sb_str(b, cJSON_IsTrue(v) ? "true" : "false");
     } else if (cJSON_IsArray(v) || cJSON_IsObject(v)) {
@@ -98,7 +98,7 @@ static void render(struct sbuf *b, const cJSON *v)
     }
 }
 
-char *value_render(struct arena *a, const cJSON *v)
+char *model_value_render(struct arena *a, const cJSON *v)
 {
     struct sbuf b = {0};
     render(&b, v);
@@ -128,14 +128,14 @@ static void put_path(struct sbuf *b, const struct path *p)
     }
 }
 
-char *path_render(struct arena *a, const struct path *p)
+char *model_path_render(struct arena *a, const struct path *p)
 {
     struct sbuf b = {0};
     put_path(&b, p);
     return sb_finish(&b, a);
 }
 
-const char *constraint_text(const struct shape *s, unsigned bit)
+const char *model_constraint_text(const struct shape *s, unsigned bit)
 {
     switch (bit) {
     case FAIL_MIN:
@@ -150,7 +150,7 @@ const char *constraint_text(const struct shape *s, unsigned bit)
     return "";
 }
 
-char *constraint_list(struct arena *a, const struct shape *s, unsigned failed)
+char *model_constraint_list(struct arena *a, const struct shape *s, unsigned failed)
 {
     struct sbuf b = {0};
     sb_str(&b, "[");
@@ -159,27 +159,27 @@ char *constraint_list(struct arena *a, const struct shape *s, unsigned failed)
             continue;
         if (b.len > 1)
             sb_str(&b, ", ");
-        sb_str(&b, constraint_text(s, bit));
+        sb_str(&b, model_constraint_text(s, bit));
     }
     sb_str(&b, "]");
     return sb_finish(&b, a);
 }
 
-void violations_init(struct violations *vs)
+void model_violations_init(struct violations *vs)
 {
     vs->head = NULL;
     vs->tail = &vs->head;
     vs->n = 0;
 }
 
-void violations_add(struct arena *a, struct violations *vs, const cJSON *v, const struct path *p,
-                    const char *constraint)
+void model_violations_add(struct arena *a, struct violations *vs, const cJSON *v, const struct path *p,
+                          const char *constraint)
 {
     struct violation *x = arena_alloc(a, sizeof *x);
-    const char *at = path_render(a, p);
+    const char *at = model_path_render(a, p);
     if (v)
-        x->text = arena_printf(a, "Value '%s' at '%s' failed to satisfy constraint: %s", value_render(a, v), at,
-                               constraint);
+        x->text = arena_printf(a, "Value '%s' at '%s' failed to satisfy constraint: %s",
+                               model_value_render(a, v), at, constraint);
     else
         x->text = arena_printf(a, "Value null at '%s' failed to satisfy constraint: %s", at, constraint);
     *vs->tail = x;
@@ -187,7 +187,7 @@ void violations_add(struct arena *a, struct violations *vs, const cJSON *v, cons
     vs->n++;
 }
 
-char *violations_message(struct arena *a, const struct violations *vs)
+char *model_violations_message(struct arena *a, const struct violations *vs)
 {
     struct sbuf b = {0};
     char head[64];

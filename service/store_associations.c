@@ -161,8 +161,9 @@ enum ld_err store_association_list(struct request *r, const struct association_q
     struct {
         const char *value, *predicate;
     } filters[] = {
-        {q->source_arn, "s.arn = lower($%d)"},
-        {q->destination_arn, "d.arn = lower($%d)"},
+        /* Ends by id, so the walk starts from the edge indexes of that end. */
+        {q->source_arn, "a.source_id = (select id from entity where tenant_id = $1 and arn = lower($%d))"},
+        {q->destination_arn, "a.destination_id = (select id from entity where tenant_id = $1 and arn = lower($%d))"},
         {q->source_type, END_TYPE("s") " = $%d"},
         {q->destination_type, END_TYPE("d") " = $%d"},
         {q->association_type, "a.association_type = $%d"},

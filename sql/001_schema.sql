@@ -81,6 +81,8 @@ create table association (
     constraint association_pkey primary key (source_id, destination_id)
 );
 create index association_reverse_idx on association (destination_id, source_id);
+create index association_source_created_idx on association (source_id, created_at);
+create index association_destination_created_idx on association (destination_id, created_at);
 create index association_created_idx on association (tenant_id, created_at, source_id, destination_id);
 
 -- A trial component can belong to many trials.
@@ -116,10 +118,14 @@ create table metric_point_default partition of metric_point default;
 create index metric_point_series_idx on metric_point (component_id, metric_name, ts);
 
 -- Running summaries per (component, metric) so Describe never scans points.
--- mean/m2 are Welford's running mean and sum of squared deviations.
+-- mean/m2 are the running mean and sum of squared deviations. Each database
+-- connection folds its writes into its own shard (backend pid mod 16), so
+-- concurrent writers of one series never wait on one row; readers combine
+-- the few shards.
 create table metric_summary (
     component_id bigint not null references entity (id) on delete cascade,
     metric_name  text not null,
+    shard        smallint not null,
     source_arn   text,
     count        bigint not null,
     min          double precision not null,
@@ -131,7 +137,7 @@ create table metric_summary (
     last_step    integer,
     last_seq     bigint not null,
     max_ts       timestamptz(3) not null,
-    constraint metric_summary_pkey primary key (component_id, metric_name)
+    constraint metric_summary_pkey primary key (component_id, metric_name, shard)
 );
 
 -- Merges one map member of a details document: keys in `removals` (a JSON

@@ -3,12 +3,16 @@
 --   BENCH_BODY    request body; every "%n" becomes a number unique to this
 --                 thread and request, so creates never collide
 --   BENCH_PREFIX  text unique to this run, substituted for "%r"
+--   "%i" becomes thread * 1000000 + request count (ids preloaded per thread),
+--   "%R" a random integer below BENCH_RANGE, "%t" epoch seconds now, and
+--   "%M" a metric name cycling through m0..m19.
 local target = os.getenv("BENCH_TARGET")
 local template = os.getenv("BENCH_BODY")
 local prefix = os.getenv("BENCH_PREFIX") or "run"
+local range = tonumber(os.getenv("BENCH_RANGE") or "1")
 
-wrk.method = "POST"
-wrk.path = "/"
+wrk.method = os.getenv("BENCH_METHOD") or "POST"
+wrk.path = os.getenv("BENCH_PATH") or "/"
 wrk.headers["Content-Type"] = "application/x-amz-json-1.1"
 wrk.headers["X-Amz-Target"] = "SageMaker." .. target
 wrk.headers["Authorization"] =
@@ -22,9 +26,14 @@ function setup(thread)
 end
 
 local counter = 0
+local metric = 0
 function request()
   counter = counter + 1
   local body = template:gsub("%%r", prefix):gsub("%%n", tid .. "x" .. counter)
+    :gsub("%%i", tostring(tid * 1000000 + counter))
+    :gsub("%%R", function() return tostring(math.random(0, range - 1)) end)
+    :gsub("%%t", tostring(os.time()))
+    :gsub("%%M", function() metric = (metric + 1) % 20; return "m" .. metric end)
   return wrk.format(nil, nil, nil, body)
 end
 
