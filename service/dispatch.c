@@ -1,6 +1,8 @@
 /* The operation table and the one path every API request takes. */
 #include "dispatch.h"
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,15 +136,36 @@ void reply_error(struct request *r, struct reply *out)
     out->error_type = type;
 }
 
+/* Whether `s` is well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF). */
+static bool utf8_valid(const unsigned char *s, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        unsigned char c = s[i];
+        size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+        if (n == 0 || i + n > len || (n == 2 && c < 0xc2))
+            return false;
+        uint32_t cp = n == 1 ? c : (uint32_t)(c & (0x7f >> n));
+        for (size_t k = 1; k < n; k++) {
+            if ((s[i + k] & 0xc0) != 0x80)
+                return false;
+            cp = cp << 6 | (s[i + k] & 0x3f);
+        }
+        if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+            return false;
+        i += n;
+    }
+    return true;
+}
+
 /* Parses, validates and runs `op`, leaving the reply in `out`. */
 static void run_operation(struct request *r, const struct api_op *op, const char *body, size_t len,
                           struct reply *out)
 {
     cJSON *in = NULL;
     if (len > 0) {
-        in = cJSON_ParseWithLength(body, len);
+        in = utf8_valid((const unsigned char *)body, len) ? cJSON_ParseWithLength(body, len) : NULL;
         if (!in) {
-            req_fail(r, LD_ERR_SERIALIZATION, "The request body is not valid JSON.");
+            req_fail(r, LD_ERR_SERIALIZATION, "The request body is not valid UTF-8 JSON.");
             reply_error(r, out);
             return;
         }
