@@ -130,6 +130,13 @@ static void fail_from_result(struct request *r, const PGresult *res)
         fail_unavailable(r);
         return;
     }
+    /* Data the model allows but the database cannot hold (text it cannot
+     * encode, a value too large for an index) is the client's to change. */
+    if (state && (strncmp(state, "22", 2) == 0 || strcmp(state, "54000") == 0)) {
+        req_fail(r, LD_ERR_VALIDATION, "A value in the request cannot be stored: %s",
+                 strncmp(state, "22", 2) == 0 ? "it is not valid text or not in range." : "it is too large to index.");
+        return;
+    }
     if (state && strcmp(state, "57014") == 0) {
         req_fail(r, LD_ERR_UNAVAILABLE, "The request took too long and was cancelled.");
         return;
