@@ -157,13 +157,28 @@ static bool utf8_valid(const unsigned char *s, size_t len)
     return true;
 }
 
+/* Parses a JSON document that fills the body: trailing text other than
+ * whitespace (as in "{}}") makes it malformed. */
+static cJSON *parse_whole(const char *body, size_t len)
+{
+    const char *end = NULL;
+    cJSON *v = cJSON_ParseWithLengthOpts(body, len, &end, 0);
+    if (v && end)
+        for (; end < body + len; end++)
+            if (!strchr(" \t\r\n", *end) || !*end) {
+                cJSON_Delete(v);
+                return NULL;
+            }
+    return v;
+}
+
 /* Parses, validates and runs `op`, leaving the reply in `out`. */
 static void run_operation(struct request *r, const struct api_op *op, const char *body, size_t len,
                           struct reply *out)
 {
     cJSON *in = NULL;
     if (len > 0) {
-        in = utf8_valid((const unsigned char *)body, len) ? cJSON_ParseWithLength(body, len) : NULL;
+        in = utf8_valid((const unsigned char *)body, len) ? parse_whole(body, len) : NULL;
         if (!in) {
             req_fail(r, LD_ERR_SERIALIZATION, "The request body is not valid UTF-8 JSON.");
             reply_error(r, out);
