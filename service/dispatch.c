@@ -191,12 +191,12 @@ static void run_operation(struct request *r, const struct api_op *op, const char
     char *message = NULL;
     enum ld_err e = model_validate(op, in, r->arena, &message);
     op_handler handler = find_handler(model_op_name(op));
-    if (e != LD_OK)
+    if (e != LD_OK) {
         req_fail(r, e, "%s", message ? message : "");
-    else if (!handler)
-        e = req_fail(r, LD_ERR_NOT_IMPLEMENTED, "The operation %s is not implemented by lineaged yet.",
-                     model_op_name(op));
-    if (e == LD_OK) {
+    } else if (!handler) {
+        req_fail(r, LD_ERR_NOT_IMPLEMENTED, "The operation %s is not implemented by lineaged yet.",
+                 model_op_name(op));
+    } else {
         cJSON *result = cJSON_CreateObject();
         arena_defer(r->arena, delete_tree, result);
         e = handler(r, in, result);
