@@ -138,7 +138,10 @@ char *arena_strndup(struct arena *a, const char *s, size_t n)
     return d;
 }
 
-char *arena_strdup(struct arena *a, const char *s) { return arena_strndup(a, s, strlen(s)); }
+char *arena_strdup(struct arena *a, const char *s)
+{
+    return arena_strndup(a, s, strlen(s));
+}
 
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 {

@@ -110,7 +110,10 @@ void store_end_request(struct store *st)
     st->in_tx = false;
 }
 
-static void clear_result(void *p) { PQclear(p); }
+static void clear_result(void *p)
+{
+    PQclear(p);
+}
 
 static enum ld_err fail_unavailable(struct request *r)
 {
@@ -124,8 +127,8 @@ static void fail_from_result(struct request *r, const PGresult *res)
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     fprintf(stderr, "lineaged: request %s: database error %s: %s", r->id, state ? state : "-",
             res ? PQresultErrorMessage(res) : PQerrorMessage(st->conn));
-    if (PQstatus(st->conn) != CONNECTION_OK || (state && (strncmp(state, "08", 2) == 0 ||
-                                                         strncmp(state, "57P", 3) == 0))) {
+    if (PQstatus(st->conn) != CONNECTION_OK ||
+        (state && (strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0))) {
         forget_connection(st);
         fail_unavailable(r);
         return;
@@ -134,7 +137,8 @@ static void fail_from_result(struct request *r, const PGresult *res)
      * encode, a value too large for an index) is the client's to change. */
     if (state && (strncmp(state, "22", 2) == 0 || strcmp(state, "54000") == 0)) {
         req_fail(r, LD_ERR_VALIDATION, "A value in the request cannot be stored: %s",
-                 strncmp(state, "22", 2) == 0 ? "it is not valid text or not in range." : "it is too large to index.");
+                 strncmp(state, "22", 2) == 0 ? "it is not valid text or not in range."
+                                              : "it is too large to index.");
         return;
     }
     if (state && strcmp(state, "57014") == 0) {
@@ -252,7 +256,8 @@ enum ld_err db_tenant(struct request *r, bool create, int32_t *id_out)
 
 const char *db_lineage_group_arn(struct request *r)
 {
-    return arena_printf(r->arena, "arn:aws:sagemaker:%s:%s:lineage-group/" LD_LINEAGE_GROUP, r->region, r->account);
+    return arena_printf(r->arena, "arn:aws:sagemaker:%s:%s:lineage-group/" LD_LINEAGE_GROUP, r->region,
+                        r->account);
 }
 
 enum ld_err db_lineage_group(struct request *r, int32_t tenant)
@@ -265,10 +270,11 @@ enum ld_err db_lineage_group(struct request *r, int32_t tenant)
     if (slot && slot->has_lineage_group)
         return LD_OK;
     const char *vals[] = {db_param_int(r, tenant), db_lineage_group_arn(r)};
-    if (!db_run(r,
-                "insert into lineage_group (tenant_id, name, arn, display_name) values ($1, '" LD_LINEAGE_GROUP
-                "', $2, '" LD_LINEAGE_GROUP "') on conflict (tenant_id, name) do nothing",
-                2, vals, NULL))
+    if (!db_run(
+            r,
+            "insert into lineage_group (tenant_id, name, arn, display_name) values ($1, '" LD_LINEAGE_GROUP
+            "', $2, '" LD_LINEAGE_GROUP "') on conflict (tenant_id, name) do nothing",
+            2, vals, NULL))
         return r->error;
     if (slot)
         slot->has_lineage_group = true;
@@ -282,6 +288,12 @@ const char *db_text(struct request *r, const PGresult *res, int row, int col)
     return arena_strndup(r->arena, PQgetvalue(res, row, col), (size_t)PQgetlength(res, row, col));
 }
 
-int64_t db_int64(const PGresult *res, int row, int col) { return strtoll(PQgetvalue(res, row, col), NULL, 10); }
+int64_t db_int64(const PGresult *res, int row, int col)
+{
+    return strtoll(PQgetvalue(res, row, col), NULL, 10);
+}
 
-const char *db_param_int(struct request *r, int64_t v) { return arena_printf(r->arena, "%" PRId64, v); }
+const char *db_param_int(struct request *r, int64_t v)
+{
+    return arena_printf(r->arena, "%" PRId64, v);
+}

@@ -107,7 +107,10 @@ void service_free_models(struct service *svc)
     svc->sagemaker = svc->metrics = NULL;
 }
 
-static void delete_tree(void *p) { cJSON_Delete(p); }
+static void delete_tree(void *p)
+{
+    cJSON_Delete(p);
+}
 
 static void put_json(struct request *r, cJSON *body, int status, struct reply *out)
 {
@@ -141,7 +144,11 @@ static bool utf8_valid(const unsigned char *s, size_t len)
 {
     for (size_t i = 0; i < len;) {
         unsigned char c = s[i];
-        size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+        size_t n = c < 0x80             ? 1
+                   : (c & 0xe0) == 0xc0 ? 2
+                   : (c & 0xf0) == 0xe0 ? 3
+                   : (c & 0xf8) == 0xf0 ? 4
+                                        : 0;
         if (n == 0 || i + n > len || (n == 2 && c < 0xc2))
             return false;
         uint32_t cp = n == 1 ? c : (uint32_t)(c & (0x7f >> n));
@@ -150,7 +157,8 @@ static bool utf8_valid(const unsigned char *s, size_t len)
                 return false;
             cp = cp << 6 | (s[i + k] & 0x3f);
         }
-        if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+        if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+            (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
             return false;
         i += n;
     }
@@ -213,7 +221,8 @@ void dispatch_sagemaker(const struct service *svc, struct request *r, const char
                         size_t len, struct reply *out)
 {
     static const char prefix[] = "SageMaker.";
-    const char *name = target && strncmp(target, prefix, sizeof prefix - 1) == 0 ? target + sizeof prefix - 1 : NULL;
+    const char *name =
+        target && strncmp(target, prefix, sizeof prefix - 1) == 0 ? target + sizeof prefix - 1 : NULL;
     const struct api_op *op = name ? model_find_op(svc->sagemaker, name) : NULL;
     if (!op) {
         req_fail(r, LD_ERR_UNKNOWN_OPERATION, "The operation %s is not known to this service.",

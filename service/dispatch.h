@@ -13,7 +13,7 @@ struct service {
     struct api_model *sagemaker; /* AWS JSON 1.1, by X-Amz-Target */
     struct api_model *metrics;   /* REST-JSON, by method and path */
     const char *default_region;
-    struct limits limits;        /* caps on manually created entities; 0 = none */
+    struct limits limits; /* caps on manually created entities; 0 = none */
 };
 
 struct reply {

@@ -13,8 +13,17 @@ static const struct err_row err_rows[] = {
 #undef LD_ERROR
 };
 
-const char *ld_err_type(enum ld_err e) { return err_rows[e].wire; }
+const char *ld_err_type(enum ld_err e)
+{
+    return err_rows[e].wire;
+}
 
-int ld_err_status(enum ld_err e) { return err_rows[e].status; }
+int ld_err_status(enum ld_err e)
+{
+    return err_rows[e].status;
+}
 
-int ld_err_has_message_member(enum ld_err e) { return err_rows[e].has_message; }
+int ld_err_has_message_member(enum ld_err e)
+{
+    return err_rows[e].has_message;
+}

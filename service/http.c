@@ -46,8 +46,9 @@ static const char *new_request_id(struct worker *w)
 {
     unsigned long long n = ++w->served;
     const unsigned char *s = w->id_seed;
-    return arena_printf(w->arena, "%02x%02x%02x%02x-%02x%02x-%04x-%04x-%012llx", s[0], s[1], s[2], s[3], s[4], s[5],
-                        (unsigned)(pthread_self() & 0xffff), (unsigned)(s[6] << 8 | s[7]), n & 0xffffffffffffULL);
+    return arena_printf(w->arena, "%02x%02x%02x%02x-%02x%02x-%04x-%04x-%012llx", s[0], s[1], s[2], s[3], s[4],
+                        s[5], (unsigned)(pthread_self() & 0xffff), (unsigned)(s[6] << 8 | s[7]),
+                        n & 0xffffffffffffULL);
 }
 
 static void send_reply(struct evhttp_request *req, const char *request_id, const char *content_type,

@@ -6,7 +6,7 @@
 #include "dispatch.h"
 
 struct http_config {
-    const char *listen;  /* address, e.g. 127.0.0.1 */
+    const char *listen; /* address, e.g. 127.0.0.1 */
     int port;
     int workers;
     const char *conninfo;

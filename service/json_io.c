@@ -43,7 +43,10 @@ void json_put_object_text(cJSON *out, const char *key, const char *text)
     cJSON_AddItemToObject(out, key, v);
 }
 
-static void delete_tree(void *p) { cJSON_Delete(p); }
+static void delete_tree(void *p)
+{
+    cJSON_Delete(p);
+}
 
 cJSON *json_parse_owned_adopt(struct request *r, cJSON *v)
 {

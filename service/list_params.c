@@ -5,7 +5,8 @@
 
 #include "json_io.h"
 
-void list_query_from_input(const cJSON *in, enum entity_kind kind, const char *operation, struct list_query *q)
+void list_query_from_input(const cJSON *in, enum entity_kind kind, const char *operation,
+                           struct list_query *q)
 {
     const char *sort = json_str(in, "SortBy"), *order = json_str(in, "SortOrder");
     memset(q, 0, sizeof *q);

@@ -29,14 +29,19 @@ static void usage(FILE *out)
 int main(int argc, char **argv)
 {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    struct http_config cfg = {
-        .listen = "127.0.0.1", .port = 8080, .workers = cores > 0 ? 2 * (int)cores : 4, .conninfo = "dbname=lineaged"};
+    struct http_config cfg = {.listen = "127.0.0.1",
+                              .port = 8080,
+                              .workers = cores > 0 ? 2 * (int)cores : 4,
+                              .conninfo = "dbname=lineaged"};
     struct service svc = {.default_region = "us-east-1"};
     int migrate_only = 0;
     static const struct option opts[] = {
-        {"listen", required_argument, NULL, 'l'}, {"port", required_argument, NULL, 'p'},
-        {"db", required_argument, NULL, 'd'},     {"workers", required_argument, NULL, 'w'},
-        {"region", required_argument, NULL, 'r'}, {"migrate-only", no_argument, NULL, 'm'},
+        {"listen", required_argument, NULL, 'l'},
+        {"port", required_argument, NULL, 'p'},
+        {"db", required_argument, NULL, 'd'},
+        {"workers", required_argument, NULL, 'w'},
+        {"region", required_argument, NULL, 'r'},
+        {"migrate-only", no_argument, NULL, 'm'},
         {"help", no_argument, NULL, 'h'},
         {"max-experiments", required_argument, NULL, 0x100 + KIND_EXPERIMENT},
         {"max-trials", required_argument, NULL, 0x100 + KIND_TRIAL},
@@ -49,21 +54,41 @@ int main(int argc, char **argv)
     };
     for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
         switch (c) {
-        case 'l': cfg.listen = optarg; break;
-        case 'p': cfg.port = atoi(optarg); break;
-        case 'd': cfg.conninfo = optarg; break;
-        case 'w': cfg.workers = atoi(optarg); break;
-        case 'r': svc.default_region = optarg; break;
-        case 'm': migrate_only = 1; break;
-        case 'h': usage(stdout); return 0;
-        case 0x200: svc.limits.associations = atol(optarg); break;
+        case 'l':
+            cfg.listen = optarg;
+            break;
+        case 'p':
+            cfg.port = atoi(optarg);
+            break;
+        case 'd':
+            cfg.conninfo = optarg;
+            break;
+        case 'w':
+            cfg.workers = atoi(optarg);
+            break;
+        case 'r':
+            svc.default_region = optarg;
+            break;
+        case 'm':
+            migrate_only = 1;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        case 0x200:
+            svc.limits.associations = atol(optarg);
+            break;
         case 0x100 + KIND_EXPERIMENT:
         case 0x100 + KIND_TRIAL:
         case 0x100 + KIND_TRIAL_COMPONENT:
         case 0x100 + KIND_ARTIFACT:
         case 0x100 + KIND_ACTION:
-        case 0x100 + KIND_CONTEXT: svc.limits.per_kind[c - 0x100] = atol(optarg); break;
-        default: usage(stderr); return 2;
+        case 0x100 + KIND_CONTEXT:
+            svc.limits.per_kind[c - 0x100] = atol(optarg);
+            break;
+        default:
+            usage(stderr);
+            return 2;
         }
     }
     if (cfg.port <= 0 || cfg.port > 65535 || cfg.workers <= 0 || cfg.workers > 256) {
@@ -71,7 +96,8 @@ int main(int argc, char **argv)
         return 2;
     }
     char *err = NULL;
-    if (store_migrate(cfg.conninfo, &err) != 0 || (!migrate_only && store_load_token_key(cfg.conninfo, &err) != 0)) {
+    if (store_migrate(cfg.conninfo, &err) != 0 ||
+        (!migrate_only && store_load_token_key(cfg.conninfo, &err) != 0)) {
         fprintf(stderr, "lineaged: database set-up failed: %s\n", err ? err : "unknown error");
         free(err);
         return 1;

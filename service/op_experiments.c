@@ -40,7 +40,8 @@ enum ld_err op_describe_experiment(struct request *r, const cJSON *in, cJSON *ou
 
 enum ld_err op_update_experiment(struct request *r, const cJSON *in, cJSON *out)
 {
-    struct entity_update u = {.display_name = json_str(in, "DisplayName"), .description = json_str(in, "Description")};
+    struct entity_update u = {.display_name = json_str(in, "DisplayName"),
+                              .description = json_str(in, "Description")};
     const char *arn;
     enum ld_err err = store_entity_update(r, KIND_EXPERIMENT, json_str(in, "ExperimentName"), &u, &arn);
     if (err == LD_OK)

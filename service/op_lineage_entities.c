@@ -18,22 +18,26 @@ struct lineage_kind {
     const char *list_operation;
 };
 
-static const struct lineage_kind artifact = {KIND_ARTIFACT, "ArtifactName", "ArtifactArn", "ArtifactType",
-                                             "ArtifactSummaries", "ListArtifacts"};
-static const struct lineage_kind action = {KIND_ACTION, "ActionName", "ActionArn", "ActionType", "ActionSummaries",
-                                           "ListActions"};
-static const struct lineage_kind context = {KIND_CONTEXT, "ContextName", "ContextArn", "ContextType",
-                                            "ContextSummaries", "ListContexts"};
+static const struct lineage_kind artifact = {KIND_ARTIFACT,  "ArtifactName",      "ArtifactArn",
+                                             "ArtifactType", "ArtifactSummaries", "ListArtifacts"};
+static const struct lineage_kind action = {KIND_ACTION,  "ActionName",      "ActionArn",
+                                           "ActionType", "ActionSummaries", "ListActions"};
+static const struct lineage_kind context = {KIND_CONTEXT,  "ContextName",      "ContextArn",
+                                            "ContextType", "ContextSummaries", "ListContexts"};
 
-static void delete_tree(void *p) { cJSON_Delete(p); }
+static void delete_tree(void *p)
+{
+    cJSON_Delete(p);
+}
 
 static int compare_source_type(const void *a, const void *b)
 {
     const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
     int c = strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(x, "SourceIdType")),
                    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(y, "SourceIdType")));
-    return c ? c : strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(x, "Value")),
-                          cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(y, "Value")));
+    return c ? c
+             : strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(x, "Value")),
+                      cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(y, "Value")));
 }
 
 /* The SourceTypes of an artifact as a set: a sorted copy owned by the arena
@@ -61,7 +65,8 @@ static const char *artifact_id(struct request *r, const char *uri, const char *t
 {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    const char *identity = arena_printf(r->arena, "%s%c%s%c%s", uri, 0x1f, type, 0x1f, json_print_owned(r, types));
+    const char *identity =
+        arena_printf(r->arena, "%s%c%s%c%s", uri, 0x1f, type, 0x1f, json_print_owned(r, types));
     EVP_Digest(identity, strlen(identity), md, &len, EVP_md5(), NULL);
     char *hex = arena_alloc(r->arena, 2 * len + 1);
     for (unsigned i = 0; i < len; i++)
@@ -69,7 +74,8 @@ static const char *artifact_id(struct request *r, const char *uri, const char *t
     return hex;
 }
 
-static enum ld_err create_entity(const struct lineage_kind *lk, struct request *r, const cJSON *in, cJSON *out)
+static enum ld_err create_entity(const struct lineage_kind *lk, struct request *r, const cJSON *in,
+                                 cJSON *out)
 {
     const cJSON *source = cJSON_GetObjectItemCaseSensitive(in, "Source");
     cJSON *details = cJSON_CreateObject();
@@ -129,7 +135,8 @@ static void put_detail(struct request *r, const struct entity *e, const char *me
         cJSON_AddItemToObject(out, member, cJSON_Duplicate(v, 1));
 }
 
-static enum ld_err describe_entity(const struct lineage_kind *lk, struct request *r, const cJSON *in, cJSON *out)
+static enum ld_err describe_entity(const struct lineage_kind *lk, struct request *r, const cJSON *in,
+                                   cJSON *out)
 {
     const char *key = json_str(in, lk->kind == KIND_ARTIFACT ? lk->arn_member : lk->name_member);
     struct entity e;
@@ -152,7 +159,8 @@ static enum ld_err describe_entity(const struct lineage_kind *lk, struct request
     return LD_OK;
 }
 
-static enum ld_err update_entity(const struct lineage_kind *lk, struct request *r, const cJSON *in, cJSON *out)
+static enum ld_err update_entity(const struct lineage_kind *lk, struct request *r, const cJSON *in,
+                                 cJSON *out)
 {
     const char *key = json_str(in, lk->kind == KIND_ARTIFACT ? lk->arn_member : lk->name_member);
     struct entity_update u = {
@@ -169,18 +177,20 @@ static enum ld_err update_entity(const struct lineage_kind *lk, struct request *
     return err;
 }
 
-static enum ld_err delete_entity(const struct lineage_kind *lk, struct request *r, const cJSON *in, cJSON *out)
+static enum ld_err delete_entity(const struct lineage_kind *lk, struct request *r, const cJSON *in,
+                                 cJSON *out)
 {
     const char *key = json_str(in, lk->kind == KIND_ARTIFACT ? lk->arn_member : lk->name_member);
     const cJSON *source = cJSON_GetObjectItemCaseSensitive(in, "Source");
     if (!key && lk->kind == KIND_ARTIFACT) {
         if (!source)
             return req_fail(r, LD_ERR_VALIDATION, "Either ArtifactArn or Source must be given.");
-        enum ld_err err = store_artifact_by_source(r, json_str(source, "SourceUri"),
-                                                   cJSON_GetObjectItemCaseSensitive(source, "SourceTypes")
-                                                       ? json_print_owned(r, canonical_source_types(r, source))
-                                                       : NULL,
-                                                   &key);
+        enum ld_err err =
+            store_artifact_by_source(r, json_str(source, "SourceUri"),
+                                     cJSON_GetObjectItemCaseSensitive(source, "SourceTypes")
+                                         ? json_print_owned(r, canonical_source_types(r, source))
+                                         : NULL,
+                                     &key);
         if (err != LD_OK)
             return err;
     }
@@ -191,7 +201,8 @@ static enum ld_err delete_entity(const struct lineage_kind *lk, struct request *
     return err;
 }
 
-static enum ld_err list_entities(const struct lineage_kind *lk, struct request *r, const cJSON *in, cJSON *out)
+static enum ld_err list_entities(const struct lineage_kind *lk, struct request *r, const cJSON *in,
+                                 cJSON *out)
 {
     struct list_query q;
     list_query_from_input(in, lk->kind, lk->list_operation, &q);
@@ -219,26 +230,26 @@ static enum ld_err list_entities(const struct lineage_kind *lk, struct request *
     return LD_OK;
 }
 
-#define LINEAGE_HANDLERS(kind, desc)                                                                            \
-    enum ld_err op_create_##kind(struct request *r, const cJSON *in, cJSON *out)                               \
-    {                                                                                                         \
-        return create_entity(&desc, r, in, out);                                                              \
-    }                                                                                                         \
-    enum ld_err op_describe_##kind(struct request *r, const cJSON *in, cJSON *out)                             \
-    {                                                                                                         \
-        return describe_entity(&desc, r, in, out);                                                            \
-    }                                                                                                         \
-    enum ld_err op_update_##kind(struct request *r, const cJSON *in, cJSON *out)                               \
-    {                                                                                                         \
-        return update_entity(&desc, r, in, out);                                                              \
-    }                                                                                                         \
-    enum ld_err op_delete_##kind(struct request *r, const cJSON *in, cJSON *out)                               \
-    {                                                                                                         \
-        return delete_entity(&desc, r, in, out);                                                              \
-    }                                                                                                         \
-    enum ld_err op_list_##kind##s(struct request *r, const cJSON *in, cJSON *out)                              \
-    {                                                                                                         \
-        return list_entities(&desc, r, in, out);                                                              \
+#define LINEAGE_HANDLERS(kind, desc)                                                                         \
+    enum ld_err op_create_##kind(struct request *r, const cJSON *in, cJSON *out)                             \
+    {                                                                                                        \
+        return create_entity(&desc, r, in, out);                                                             \
+    }                                                                                                        \
+    enum ld_err op_describe_##kind(struct request *r, const cJSON *in, cJSON *out)                           \
+    {                                                                                                        \
+        return describe_entity(&desc, r, in, out);                                                           \
+    }                                                                                                        \
+    enum ld_err op_update_##kind(struct request *r, const cJSON *in, cJSON *out)                             \
+    {                                                                                                        \
+        return update_entity(&desc, r, in, out);                                                             \
+    }                                                                                                        \
+    enum ld_err op_delete_##kind(struct request *r, const cJSON *in, cJSON *out)                             \
+    {                                                                                                        \
+        return delete_entity(&desc, r, in, out);                                                             \
+    }                                                                                                        \
+    enum ld_err op_list_##kind##s(struct request *r, const cJSON *in, cJSON *out)                            \
+    {                                                                                                        \
+        return list_entities(&desc, r, in, out);                                                             \
     }
 
 LINEAGE_HANDLERS(artifact, artifact)

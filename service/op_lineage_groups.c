@@ -23,7 +23,8 @@ enum ld_err op_list_lineage_groups(struct request *r, const cJSON *in, cJSON *ou
     const char *order = json_str(in, "SortOrder");
     q.ascending = !order || strcmp(order, "Ascending") == 0; /* this list alone defaults to Ascending */
     const char *next;
-    enum ld_err e = store_lineage_group_list(r, &q, cJSON_AddArrayToObject(out, "LineageGroupSummaries"), &next);
+    enum ld_err e =
+        store_lineage_group_list(r, &q, cJSON_AddArrayToObject(out, "LineageGroupSummaries"), &next);
     if (e == LD_OK)
         json_put_str(out, "NextToken", next);
     return e;

@@ -49,7 +49,8 @@ enum ld_err op_batch_put_metrics(struct request *r, const cJSON *in, cJSON *out)
     }
     bool found = false;
     if (cJSON_GetArraySize(valid) > 0) {
-        enum ld_err e = store_metrics_put(r, json_str(in, "TrialComponentName"), json_print_owned(r, valid), &found);
+        enum ld_err e =
+            store_metrics_put(r, json_str(in, "TrialComponentName"), json_print_owned(r, valid), &found);
         if (e != LD_OK)
             return e;
     }
@@ -79,16 +80,21 @@ enum ld_err op_batch_get_metrics(struct request *r, const cJSON *in, cJSON *out)
     {
         cJSON *res = cJSON_CreateObject();
         cJSON_AddItemToArray(results, res);
-        const cJSON *start = cJSON_GetObjectItemCaseSensitive(q, "Start"), *end = cJSON_GetObjectItemCaseSensitive(q, "End");
-        int64_t s = cJSON_IsNumber(start) ? (int64_t)start->valuedouble : 0, e = cJSON_IsNumber(end) ? (int64_t)end->valuedouble : 0;
+        const cJSON *start = cJSON_GetObjectItemCaseSensitive(q, "Start"),
+                    *end = cJSON_GetObjectItemCaseSensitive(q, "End");
+        int64_t s = cJSON_IsNumber(start) ? (int64_t)start->valuedouble : 0,
+                e = cJSON_IsNumber(end) ? (int64_t)end->valuedouble : 0;
         cJSON *x = cJSON_CreateArray(), *y = cJSON_CreateArray();
         bool found;
-        enum ld_err err = store_metrics_get(
-            r, json_str(q, "ResourceArn"), json_str(q, "MetricName"),
-            period_ms[index_of(periods, 4, json_str(q, "Period"))],
-            (enum metric_stat)index_of(stats, 6, json_str(q, "MetricStat")), cJSON_IsNumber(start) ? &s : NULL,
-            cJSON_IsNumber(end) ? &e : NULL, x, y, &found);
-        cJSON_AddStringToObject(res, "Status", err != LD_OK ? "InternalError" : found ? "Complete" : "ValidationError");
+        enum ld_err err = store_metrics_get(r, json_str(q, "ResourceArn"), json_str(q, "MetricName"),
+                                            period_ms[index_of(periods, 4, json_str(q, "Period"))],
+                                            (enum metric_stat)index_of(stats, 6, json_str(q, "MetricStat")),
+                                            cJSON_IsNumber(start) ? &s : NULL,
+                                            cJSON_IsNumber(end) ? &e : NULL, x, y, &found);
+        cJSON_AddStringToObject(res, "Status",
+                                err != LD_OK ? "InternalError"
+                                : found      ? "Complete"
+                                             : "ValidationError");
         if (err == LD_OK && !found)
             cJSON_AddStringToObject(res, "Message", "No trial component or job has this ResourceArn.");
         cJSON_AddItemToObject(res, "XAxisValues", x);

@@ -17,8 +17,9 @@ enum ld_err op_add_tags(struct request *r, const cJSON *in, cJSON *out)
 enum ld_err op_list_tags(struct request *r, const cJSON *in, cJSON *out)
 {
     const char *next;
-    enum ld_err err = store_tags_list(r, json_str(in, "ResourceArn"), json_int(in, "MaxResults", TAGS_PAGE_DEFAULT),
-                                      json_str(in, "NextToken"), cJSON_AddArrayToObject(out, "Tags"), &next);
+    enum ld_err err =
+        store_tags_list(r, json_str(in, "ResourceArn"), json_int(in, "MaxResults", TAGS_PAGE_DEFAULT),
+                        json_str(in, "NextToken"), cJSON_AddArrayToObject(out, "Tags"), &next);
     if (err == LD_OK)
         json_put_str(out, "NextToken", next);
     return err;

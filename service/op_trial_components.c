@@ -23,7 +23,8 @@ static enum ld_err check_parameters(struct request *r, const cJSON *in)
                 !!cJSON_GetObjectItemCaseSensitive(p, "NumberValue");
         if (n != 1)
             return req_fail(r, LD_ERR_VALIDATION,
-                            "Parameter '%s' must have exactly one of StringValue and NumberValue.", p->string);
+                            "Parameter '%s' must have exactly one of StringValue and NumberValue.",
+                            p->string);
     }
     return LD_OK;
 }
@@ -136,7 +137,8 @@ enum ld_err op_update_trial_component(struct request *r, const cJSON *in, cJSON 
         .details_set = set->child ? json_print_owned(r, set) : NULL,
         .merges =
             {
-                {"Parameters", json_member_text(r, in, "Parameters"), json_member_text(r, in, "ParametersToRemove")},
+                {"Parameters", json_member_text(r, in, "Parameters"),
+                 json_member_text(r, in, "ParametersToRemove")},
                 {"InputArtifacts", json_member_text(r, in, "InputArtifacts"),
                  json_member_text(r, in, "InputArtifactsToRemove")},
                 {"OutputArtifacts", json_member_text(r, in, "OutputArtifacts"),

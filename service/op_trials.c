@@ -47,7 +47,8 @@ enum ld_err op_describe_trial(struct request *r, const cJSON *in, cJSON *out)
     json_put_object_text(out, "CreatedBy", e.created_by);
     json_put_time(out, "LastModifiedTime", e.modified_ms);
     json_put_object_text(out, "LastModifiedBy", e.modified_by);
-    const cJSON *metadata = cJSON_GetObjectItemCaseSensitive(json_parse_owned(r, e.details), "MetadataProperties");
+    const cJSON *metadata =
+        cJSON_GetObjectItemCaseSensitive(json_parse_owned(r, e.details), "MetadataProperties");
     if (metadata)
         cJSON_AddItemToObject(out, "MetadataProperties", cJSON_Duplicate(metadata, 1));
     return LD_OK;
@@ -87,7 +88,8 @@ enum ld_err op_list_trials(struct request *r, const cJSON *in, cJSON *out)
     if (component && err == LD_OK) {
         err = store_entity_get(r, KIND_TRIAL_COMPONENT, component, &parent);
         if (experiment)
-            return req_fail(r, LD_ERR_VALIDATION, "Give at most one of ExperimentName and TrialComponentName.");
+            return req_fail(r, LD_ERR_VALIDATION,
+                            "Give at most one of ExperimentName and TrialComponentName.");
         q.scope = SCOPE_COMPONENT_TRIALS;
         q.scope_value = component;
     }
@@ -116,8 +118,8 @@ enum ld_err op_list_trials(struct request *r, const cJSON *in, cJSON *out)
 static enum ld_err set_membership(struct request *r, const cJSON *in, cJSON *out, bool add)
 {
     const char *tc_arn, *trial_arn;
-    enum ld_err err = store_membership_set(r, json_str(in, "TrialComponentName"), json_str(in, "TrialName"), add,
-                                           &tc_arn, &trial_arn);
+    enum ld_err err = store_membership_set(r, json_str(in, "TrialComponentName"), json_str(in, "TrialName"),
+                                           add, &tc_arn, &trial_arn);
     if (err == LD_OK) {
         json_put_str(out, "TrialComponentArn", tc_arn);
         json_put_str(out, "TrialArn", trial_arn);

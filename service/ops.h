@@ -28,11 +28,11 @@ enum ld_err op_list_trial_components(struct request *r, const cJSON *in, cJSON *
 enum ld_err op_batch_put_metrics(struct request *r, const cJSON *in, cJSON *out);
 enum ld_err op_batch_get_metrics(struct request *r, const cJSON *in, cJSON *out);
 
-#define LINEAGE_HANDLER_DECLS(kind)                                                                      \
-    enum ld_err op_create_##kind(struct request *r, const cJSON *in, cJSON *out);                        \
-    enum ld_err op_describe_##kind(struct request *r, const cJSON *in, cJSON *out);                      \
-    enum ld_err op_update_##kind(struct request *r, const cJSON *in, cJSON *out);                        \
-    enum ld_err op_delete_##kind(struct request *r, const cJSON *in, cJSON *out);                        \
+#define LINEAGE_HANDLER_DECLS(kind)                                                                          \
+    enum ld_err op_create_##kind(struct request *r, const cJSON *in, cJSON *out);                            \
+    enum ld_err op_describe_##kind(struct request *r, const cJSON *in, cJSON *out);                          \
+    enum ld_err op_update_##kind(struct request *r, const cJSON *in, cJSON *out);                            \
+    enum ld_err op_delete_##kind(struct request *r, const cJSON *in, cJSON *out);                            \
     enum ld_err op_list_##kind##s(struct request *r, const cJSON *in, cJSON *out);
 LINEAGE_HANDLER_DECLS(artifact)
 LINEAGE_HANDLER_DECLS(action)

@@ -21,22 +21,22 @@ static enum ld_err explain_ends(struct request *r, int32_t tenant, const char *s
     for (int i = 0; i < 2; i++) {
         if (tenant) {
             const char *vals[] = {db_param_int(r, tenant), arns[i]};
-            PGresult *res = db_run(r, "select kind from entity where tenant_id = $1 and arn = lower($2)", 2, vals,
-                                   NULL);
+            PGresult *res =
+                db_run(r, "select kind from entity where tenant_id = $1 and arn = lower($2)", 2, vals, NULL);
             if (!res)
                 return r->error;
             if (PQntuples(res))
                 kinds[i] = (int)db_int64(res, 0, 0);
         }
         if (!kinds[i]) {
-            const char *type = strchr(strchr(strchr(strchr(strchr(arns[i], ':') + 1, ':') + 1, ':') + 1, ':') + 1,
-                                      ':') + 1;
+            const char *type =
+                strchr(strchr(strchr(strchr(strchr(arns[i], ':') + 1, ':') + 1, ':') + 1, ':') + 1, ':') + 1;
             return req_fail(r, LD_ERR_NOT_FOUND, "%s '%s' does not exist.",
                             strncmp(type, "experiment-trial-component/", 27) == 0 ? "TrialComponent"
-                            : strncmp(type, "experiment/", 11) == 0                ? "Experiment"
-                            : strncmp(type, "artifact/", 9) == 0                   ? "Artifact"
-                            : strncmp(type, "action/", 7) == 0                     ? "Action"
-                                                                                   : "Context",
+                            : strncmp(type, "experiment/", 11) == 0               ? "Experiment"
+                            : strncmp(type, "artifact/", 9) == 0                  ? "Artifact"
+                            : strncmp(type, "action/", 7) == 0                    ? "Action"
+                                                                                  : "Context",
                             arns[i]);
         }
     }
@@ -73,18 +73,18 @@ enum ld_err store_association_add(struct request *r, const char *src, const char
         return e;
     const char *vals[] = {db_param_int(r, tenant), src, dst, type};
     struct db_violation v;
-    PGresult *res = db_run(r,
-                           "insert into association (tenant_id, source_id, destination_id, association_type,"
-                           " created_at) select $1, s.id, d.id, $4, now() from entity s, entity d"
-                           " where s.tenant_id = $1 and s.arn = lower($2) and d.tenant_id = $1"
-                           " and d.arn = lower($3) and (s.kind > " EXPERIMENT_KINDS " or d.kind > " EXPERIMENT_KINDS
-                           ")",
-                           4, vals, &v);
+    PGresult *res =
+        db_run(r,
+               "insert into association (tenant_id, source_id, destination_id, association_type,"
+               " created_at) select $1, s.id, d.id, $4, now() from entity s, entity d"
+               " where s.tenant_id = $1 and s.arn = lower($2) and d.tenant_id = $1"
+               " and d.arn = lower($3) and (s.kind > " EXPERIMENT_KINDS " or d.kind > " EXPERIMENT_KINDS ")",
+               4, vals, &v);
     if (!res && r->error != LD_OK)
         return r->error;
     if (!res)
-        return req_fail(r, LD_ERR_VALIDATION, "Association with source (%s) and destination (%s) already exists.",
-                        src, dst);
+        return req_fail(r, LD_ERR_VALIDATION,
+                        "Association with source (%s) and destination (%s) already exists.", src, dst);
     if (strcmp(PQcmdTuples(res), "1") == 0)
         return LD_OK;
     if ((e = explain_ends(r, tenant, src, dst)) != LD_OK)
@@ -112,8 +112,8 @@ enum ld_err store_association_delete(struct request *r, const char *src, const c
     }
     if ((e = explain_ends(r, tenant, src, dst)) != LD_OK)
         return e;
-    return req_fail(r, LD_ERR_NOT_FOUND, "Association with source (%s) and destination (%s) does not exist.", src,
-                    dst);
+    return req_fail(r, LD_ERR_NOT_FOUND, "Association with source (%s) and destination (%s) does not exist.",
+                    src, dst);
 }
 
 /* An end's Type in summaries: the entity's type, or a component's raw source type. */
@@ -121,11 +121,7 @@ enum ld_err store_association_delete(struct request *r, const char *src, const c
 
 /* Sort expressions, indexed by enum association_sort; never NULL so keysets compare. */
 static const char *const sort_exprs[] = {
-    "a.created_at",
-    "s.arn",
-    "d.arn",
-    "coalesce(" END_TYPE("s") ", '')",
-    "coalesce(" END_TYPE("d") ", '')",
+    "a.created_at", "s.arn", "d.arn", "coalesce(" END_TYPE("s") ", '')", "coalesce(" END_TYPE("d") ", '')",
 };
 
 enum ld_err store_association_list(struct request *r, const struct association_query *q, cJSON *out_array,
@@ -150,25 +146,31 @@ enum ld_err store_association_list(struct request *r, const struct association_q
     int nv = 0;
     vals[nv++] = db_param_int(r, tenant);
     const char *sort = sort_exprs[q->sort];
-    const char *sort_out = q->sort == ASSOC_SORT_CREATION_TIME ? "(extract(epoch from a.created_at) * 1000)::int8" : sort;
-    char *sql = arena_printf(r->arena,
-                             "select s.arn, d.arn, " END_TYPE("s") ", " END_TYPE("d") ", a.association_type,"
-                             " s.name, d.name, (extract(epoch from a.created_at) * 1000)::int8, a.created_by::text,"
-                             " a.source_id, a.destination_id, %s from association a"
-                             " join entity s on s.id = a.source_id join entity d on d.id = a.destination_id"
-                             " where a.tenant_id = $1",
-                             sort_out);
+    const char *sort_out =
+        q->sort == ASSOC_SORT_CREATION_TIME ? "(extract(epoch from a.created_at) * 1000)::int8" : sort;
+    char *sql = arena_printf(
+        r->arena,
+        "select s.arn, d.arn, " END_TYPE("s") ", " END_TYPE(
+            "d") ", a.association_type,"
+                 " s.name, d.name, (extract(epoch from a.created_at) * 1000)::int8, a.created_by::text,"
+                 " a.source_id, a.destination_id, %s from association a"
+                 " join entity s on s.id = a.source_id join entity d on d.id = a.destination_id"
+                 " where a.tenant_id = $1",
+        sort_out);
     struct {
         const char *value, *predicate;
     } filters[] = {
         /* Ends by id, so the walk starts from the edge indexes of that end. */
         {q->source_arn, "a.source_id = (select id from entity where tenant_id = $1 and arn = lower($%d))"},
-        {q->destination_arn, "a.destination_id = (select id from entity where tenant_id = $1 and arn = lower($%d))"},
+        {q->destination_arn,
+         "a.destination_id = (select id from entity where tenant_id = $1 and arn = lower($%d))"},
         {q->source_type, END_TYPE("s") " = $%d"},
         {q->destination_type, END_TYPE("d") " = $%d"},
         {q->association_type, "a.association_type = $%d"},
-        {q->has_after ? db_param_int(r, q->created_after_ms) : NULL, "a.created_at > to_timestamp($%d::float8 / 1000)"},
-        {q->has_before ? db_param_int(r, q->created_before_ms) : NULL, "a.created_at < to_timestamp($%d::float8 / 1000)"},
+        {q->has_after ? db_param_int(r, q->created_after_ms) : NULL,
+         "a.created_at > to_timestamp($%d::float8 / 1000)"},
+        {q->has_before ? db_param_int(r, q->created_before_ms) : NULL,
+         "a.created_at < to_timestamp($%d::float8 / 1000)"},
     };
     for (size_t i = 0; i < sizeof filters / sizeof filters[0]; i++) {
         if (!filters[i].value)
@@ -177,23 +179,26 @@ enum ld_err store_association_list(struct request *r, const struct association_q
         sql = arena_printf(r->arena, "%s and %s", sql, arena_printf(r->arena, filters[i].predicate, nv));
     }
     if (q->next_token) {
-        const char *key = q->sort == ASSOC_SORT_CREATION_TIME ? "to_timestamp($%d::float8 / 1000)" : "$%d::text";
+        const char *key =
+            q->sort == ASSOC_SORT_CREATION_TIME ? "to_timestamp($%d::float8 / 1000)" : "$%d::text";
         vals[nv++] = pos[0];
         vals[nv++] = pos[1];
         vals[nv++] = pos[2];
-        sql = arena_printf(r->arena, "%s and (%s, a.source_id, a.destination_id) %s (%s, $%d::int8, $%d::int8)", sql,
+        sql = arena_printf(r->arena,
+                           "%s and (%s, a.source_id, a.destination_id) %s (%s, $%d::int8, $%d::int8)", sql,
                            sort, q->ascending ? ">" : "<", arena_printf(r->arena, key, nv - 2), nv - 1, nv);
     }
     const char *dir = q->ascending ? "asc" : "desc";
     vals[nv++] = db_param_int(r, q->limit + 1);
-    sql = arena_printf(r->arena, "%s order by %s %s, a.source_id %s, a.destination_id %s limit $%d", sql, sort, dir,
-                       dir, dir, nv);
+    sql = arena_printf(r->arena, "%s order by %s %s, a.source_id %s, a.destination_id %s limit $%d", sql,
+                       sort, dir, dir, dir, nv);
     PGresult *res = db_run(r, sql, nv, vals, NULL);
     if (!res)
         return r->error;
     int got = PQntuples(res), count = got > q->limit ? q->limit : got;
-    static const char *const text_members[] = {"SourceArn", "DestinationArn", "SourceType", "DestinationType",
-                                               "AssociationType", "SourceName", "DestinationName"};
+    static const char *const text_members[] = {"SourceArn",       "DestinationArn",  "SourceType",
+                                               "DestinationType", "AssociationType", "SourceName",
+                                               "DestinationName"};
     for (int i = 0; i < count; i++) {
         cJSON *a = cJSON_CreateObject();
         cJSON_AddItemToArray(out_array, a);

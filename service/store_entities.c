@@ -23,9 +23,15 @@ static const struct kind_row kinds[] = {
     [KIND_CONTEXT] = {"Context", "context", NULL},
 };
 
-const char *entity_kind_label(enum entity_kind k) { return kinds[k].label; }
+const char *entity_kind_label(enum entity_kind k)
+{
+    return kinds[k].label;
+}
 
-const char *entity_kind_arn_type(enum entity_kind k) { return kinds[k].arn_type; }
+const char *entity_kind_arn_type(enum entity_kind k)
+{
+    return kinds[k].arn_type;
+}
 
 const char *entity_arn(struct request *r, enum entity_kind k, const char *name)
 {
@@ -37,12 +43,16 @@ const char *entity_arn(struct request *r, enum entity_kind k, const char *name)
     return arn;
 }
 
-const char *entity_lineage_group_arn(struct request *r) { return db_lineage_group_arn(r); }
+const char *entity_lineage_group_arn(struct request *r)
+{
+    return db_lineage_group_arn(r);
+}
 
-#define ENTITY_COLUMNS                                                                                     \
-    "id, kind, name, arn, vertex_type, display_name, description, source_uri, source_type, source_id, "  \
-    "status, details::text, created_by::text, modified_by::text, "                                       \
-    "case when parent_id is null then null else (select p.name from entity p where p.id = entity.parent_id) end, " \
+#define ENTITY_COLUMNS                                                                                       \
+    "id, kind, name, arn, vertex_type, display_name, description, source_uri, source_type, source_id, "      \
+    "status, details::text, created_by::text, modified_by::text, "                                           \
+    "case when parent_id is null then null else (select p.name from entity p where p.id = "                  \
+    "entity.parent_id) end, "                                                                                \
     "(extract(epoch from created_at) * 1000)::int8, (extract(epoch from modified_at) * 1000)::int8"
 
 static void entity_from_row(struct request *r, const PGresult *res, int row, struct entity *e)
@@ -79,8 +89,9 @@ static enum ld_err check_limit(struct request *r, int32_t tenant, enum entity_ki
     if (cap <= 0)
         return LD_OK;
     const char *vals[] = {db_param_int(r, tenant), db_param_int(r, k)};
-    PGresult *res = db_run(r, "select count(*) from entity where tenant_id = $1 and kind = $2 and not auto_created",
-                           2, vals, NULL);
+    PGresult *res =
+        db_run(r, "select count(*) from entity where tenant_id = $1 and kind = $2 and not auto_created", 2,
+               vals, NULL);
     if (!res)
         return r->error;
     if (db_int64(res, 0, 0) >= cap)
@@ -106,26 +117,38 @@ enum ld_err store_entity_create(struct request *r, const struct entity_input *in
         return e;
     const char *arn = entity_arn(r, in->kind, in->arn_id ? in->arn_id : in->name);
     const char *vals[] = {
-        db_param_int(r, tenant), db_param_int(r, in->kind), in->name, arn,
-        in->vertex_type ? in->vertex_type : kinds[in->kind].vertex_type, in->display_name, in->description,
-        in->source_uri, in->source_type, in->source_id, in->status, in->details ? in->details : "{}",
-        in->arn_id ? NULL : in->name, in->parent_id ? db_param_int(r, in->parent_id) : NULL,
+        db_param_int(r, tenant),
+        db_param_int(r, in->kind),
+        in->name,
+        arn,
+        in->vertex_type ? in->vertex_type : kinds[in->kind].vertex_type,
+        in->display_name,
+        in->description,
+        in->source_uri,
+        in->source_type,
+        in->source_id,
+        in->status,
+        in->details ? in->details : "{}",
+        in->arn_id ? NULL : in->name,
+        in->parent_id ? db_param_int(r, in->parent_id) : NULL,
     };
     struct db_violation v;
-    PGresult *res = db_run(r,
-                           "insert into entity (tenant_id, kind, name, name_key, arn, vertex_type, display_name,"
-                           " description, source_uri, source_type, source_id, status, details, parent_id,"
-                           " created_at, modified_at) values ($1, $2, $3, lower($13), $4, $5, $6, $7, $8, $9,"
-                           " $10, $11, $12::jsonb, $14::int8, now(), now()) returning id",
-                           14, vals, &v);
+    PGresult *res =
+        db_run(r,
+               "insert into entity (tenant_id, kind, name, name_key, arn, vertex_type, display_name,"
+               " description, source_uri, source_type, source_id, status, details, parent_id,"
+               " created_at, modified_at) values ($1, $2, $3, lower($13), $4, $5, $6, $7, $8, $9,"
+               " $10, $11, $12::jsonb, $14::int8, now(), now()) returning id",
+               14, vals, &v);
     if (!res) {
         if (r->error != LD_OK)
             return r->error;
         if (strcmp(v.sqlstate, "23503") == 0) /* the parent went away meanwhile */
-            return req_fail(r, LD_ERR_NOT_FOUND, "The parent of %s '%s' no longer exists.", kinds[in->kind].label,
-                            arn);
+            return req_fail(r, LD_ERR_NOT_FOUND, "The parent of %s '%s' no longer exists.",
+                            kinds[in->kind].label, arn);
         if (in->arn_id)
-            return req_fail(r, LD_ERR_VALIDATION, "%s with source URI (%s) and these source types already exists.",
+            return req_fail(r, LD_ERR_VALIDATION,
+                            "%s with source URI (%s) and these source types already exists.",
                             kinds[in->kind].label, in->source_uri);
         return req_fail(r, LD_ERR_VALIDATION, "%s with name (%s) already exists.", kinds[in->kind].label,
                         in->name);
@@ -166,11 +189,13 @@ enum ld_err store_artifact_by_source(struct request *r, const char *uri, const c
 /* The lookup predicate for a name or an ARN, bound as $1 tenant, $2 kind, $3 key. */
 static const char *key_predicate(const char *name_or_arn)
 {
-    return strncmp(name_or_arn, "arn:", 4) == 0 ? " where tenant_id = $1 and kind = $2 and arn = lower($3)"
-                                                 : " where tenant_id = $1 and kind = $2 and name_key = lower($3)";
+    return strncmp(name_or_arn, "arn:", 4) == 0
+               ? " where tenant_id = $1 and kind = $2 and arn = lower($3)"
+               : " where tenant_id = $1 and kind = $2 and name_key = lower($3)";
 }
 
-enum ld_err store_entity_get(struct request *r, enum entity_kind k, const char *name_or_arn, struct entity *out)
+enum ld_err store_entity_get(struct request *r, enum entity_kind k, const char *name_or_arn,
+                             struct entity *out)
 {
     int32_t tenant;
     enum ld_err e = db_tenant(r, false, &tenant);
@@ -179,7 +204,8 @@ enum ld_err store_entity_get(struct request *r, enum entity_kind k, const char *
     if (!tenant)
         return not_found(r, k, name_or_arn);
     const char *vals[] = {db_param_int(r, tenant), db_param_int(r, k), name_or_arn};
-    const char *sql = arena_printf(r->arena, "select " ENTITY_COLUMNS " from entity%s", key_predicate(name_or_arn));
+    const char *sql =
+        arena_printf(r->arena, "select " ENTITY_COLUMNS " from entity%s", key_predicate(name_or_arn));
     PGresult *res = db_run(r, sql, 3, vals, NULL);
     if (!res)
         return r->error;
@@ -198,11 +224,23 @@ enum ld_err store_entity_update(struct request *r, enum entity_kind k, const cha
         return e;
     if (!tenant)
         return not_found(r, k, name_or_arn);
-    const char *vals[] = {db_param_int(r, tenant), db_param_int(r, k), name_or_arn, u->name, u->display_name,
-                          u->description, u->status, u->details_set,
-                          u->merges[0].member, u->merges[0].additions, u->merges[0].removals,
-                          u->merges[1].member, u->merges[1].additions, u->merges[1].removals,
-                          u->merges[2].member, u->merges[2].additions, u->merges[2].removals};
+    const char *vals[] = {db_param_int(r, tenant),
+                          db_param_int(r, k),
+                          name_or_arn,
+                          u->name,
+                          u->display_name,
+                          u->description,
+                          u->status,
+                          u->details_set,
+                          u->merges[0].member,
+                          u->merges[0].additions,
+                          u->merges[0].removals,
+                          u->merges[1].member,
+                          u->merges[1].additions,
+                          u->merges[1].removals,
+                          u->merges[2].member,
+                          u->merges[2].additions,
+                          u->merges[2].removals};
     const char *sql = arena_printf(
         r->arena,
         "update entity set name = coalesce($4, name), display_name = coalesce($5, display_name),"
@@ -247,7 +285,8 @@ enum ld_err store_entity_delete(struct request *r, enum entity_kind k, const cha
     if ((e = db_begin(r)) != LD_OK)
         return e;
     const char *vals[] = {db_param_int(r, tenant), db_param_int(r, k), name_or_arn};
-    const char *sql = arena_printf(r->arena, "select id, arn from entity%s for update", key_predicate(name_or_arn));
+    const char *sql =
+        arena_printf(r->arena, "select id, arn from entity%s for update", key_predicate(name_or_arn));
     PGresult *res = db_run(r, sql, 3, vals, NULL);
     if (!res)
         return r->error;
@@ -276,23 +315,26 @@ static const char *const scope_predicates[] = {
     [SCOPE_ALL] = NULL,
     [SCOPE_EXPERIMENT_TRIALS] = "parent_id = (select id from entity where tenant_id = $1 and kind = 1"
                                 " and name_key = lower($%d))",
-    [SCOPE_COMPONENT_TRIALS] = "id in (select m.trial_id from trial_membership m where m.component_id ="
-                               " (select id from entity where tenant_id = $1 and kind = 3 and name_key = lower($%d)))",
+    [SCOPE_COMPONENT_TRIALS] =
+        "id in (select m.trial_id from trial_membership m where m.component_id ="
+        " (select id from entity where tenant_id = $1 and kind = 3 and name_key = lower($%d)))",
     [SCOPE_EXPERIMENT_COMPONENTS] = "id in (select m.component_id from trial_membership m join entity t"
                                     " on t.id = m.trial_id where t.parent_id = (select id from entity"
                                     " where tenant_id = $1 and kind = 1 and name_key = lower($%d)))",
-    [SCOPE_TRIAL_COMPONENTS] = "id in (select component_id from trial_membership where trial_id ="
-                               " (select id from entity where tenant_id = $1 and kind = 2 and name_key = lower($%d)))",
+    [SCOPE_TRIAL_COMPONENTS] =
+        "id in (select component_id from trial_membership where trial_id ="
+        " (select id from entity where tenant_id = $1 and kind = 2 and name_key = lower($%d)))",
     [SCOPE_SOURCE_ARN] = "kind = 3 and lower(source_uri) = lower($%d)",
 };
 
 /* The canonical description of a list query that its tokens are bound to. */
 static const char *list_fingerprint(struct request *r, const struct list_query *q)
 {
-    return arena_printf(r->arena, "%s|%d|%d|%lld|%lld|%d|%d|%s|%s|%s|%d|%s", q->operation, q->sort, q->ascending,
-                        (long long)q->created_after_ms, (long long)q->created_before_ms, q->has_after,
-                        q->has_before, q->source_uri ? "u" : "-", q->source_uri ? q->source_uri : "",
-                        q->type ? q->type : "\x1f", q->scope, q->scope_value ? q->scope_value : "");
+    return arena_printf(r->arena, "%s|%d|%d|%lld|%lld|%d|%d|%s|%s|%s|%d|%s", q->operation, q->sort,
+                        q->ascending, (long long)q->created_after_ms, (long long)q->created_before_ms,
+                        q->has_after, q->has_before, q->source_uri ? "u" : "-",
+                        q->source_uri ? q->source_uri : "", q->type ? q->type : "\x1f", q->scope,
+                        q->scope_value ? q->scope_value : "");
 }
 
 enum ld_err store_entity_list(struct request *r, const struct list_query *q, struct entity **rows, size_t *n,
@@ -317,7 +359,8 @@ enum ld_err store_entity_list(struct request *r, const struct list_query *q, str
     int nv = 0;
     vals[nv++] = db_param_int(r, tenant);
     vals[nv++] = db_param_int(r, q->kind);
-    char *sql = arena_printf(r->arena, "select " ENTITY_COLUMNS " from entity where tenant_id = $1 and kind = $2");
+    char *sql =
+        arena_printf(r->arena, "select " ENTITY_COLUMNS " from entity where tenant_id = $1 and kind = $2");
     if (q->has_after) {
         vals[nv++] = db_param_int(r, q->created_after_ms);
         sql = arena_printf(r->arena, "%s and created_at > to_timestamp($%d::float8 / 1000)", sql, nv);
@@ -328,7 +371,8 @@ enum ld_err store_entity_list(struct request *r, const struct list_query *q, str
     }
     if (q->scope != SCOPE_ALL) {
         vals[nv++] = q->scope_value;
-        sql = arena_printf(r->arena, "%s and %s", sql, arena_printf(r->arena, scope_predicates[q->scope], nv));
+        sql =
+            arena_printf(r->arena, "%s and %s", sql, arena_printf(r->arena, scope_predicates[q->scope], nv));
     }
     if (q->source_uri) {
         vals[nv++] = q->source_uri;
@@ -342,8 +386,8 @@ enum ld_err store_entity_list(struct request *r, const struct list_query *q, str
         vals[nv++] = position[0];
         vals[nv++] = position[1];
         const char *cmp = arena_printf(r->arena, sort_param, nv - 1);
-        sql = arena_printf(r->arena, "%s and (%s, id) %s (%s, $%d::int8)", sql, sort_col, q->ascending ? ">" : "<",
-                           cmp, nv);
+        sql = arena_printf(r->arena, "%s and (%s, id) %s (%s, $%d::int8)", sql, sort_col,
+                           q->ascending ? ">" : "<", cmp, nv);
     }
     vals[nv++] = db_param_int(r, q->limit + 1);
     sql = arena_printf(r->arena, "%s order by %s %s, id %s limit $%d", sql, sort_col, dir, dir, nv);

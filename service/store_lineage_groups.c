@@ -7,8 +7,8 @@
 #include "lineaged/store.h"
 #include "lineaged/token.h"
 
-#define GROUP_COLUMNS                                                                                          \
-    "name, arn, display_name, description, (extract(epoch from created_at) * 1000)::int8, created_by::text,"  \
+#define GROUP_COLUMNS                                                                                        \
+    "name, arn, display_name, description, (extract(epoch from created_at) * 1000)::int8, created_by::text," \
     " (extract(epoch from modified_at) * 1000)::int8, modified_by::text, policy"
 
 /* The group row by name or ARN, or NULL after recording ResourceNotFound. */
@@ -20,10 +20,11 @@ static PGresult *find_group(struct request *r, const char *name_or_arn)
     bool by_arn = strncmp(name_or_arn, "arn:", 4) == 0;
     if (tenant) {
         const char *vals[] = {db_param_int(r, tenant), name_or_arn};
-        PGresult *res = db_run(r,
-                               by_arn ? "select " GROUP_COLUMNS " from lineage_group where tenant_id = $1 and arn = $2"
-                                      : "select " GROUP_COLUMNS " from lineage_group where tenant_id = $1 and name = $2",
-                               2, vals, NULL);
+        PGresult *res =
+            db_run(r,
+                   by_arn ? "select " GROUP_COLUMNS " from lineage_group where tenant_id = $1 and arn = $2"
+                          : "select " GROUP_COLUMNS " from lineage_group where tenant_id = $1 and name = $2",
+                   2, vals, NULL);
         if (!res || PQntuples(res) == 1)
             return res;
     }
@@ -56,7 +57,8 @@ enum ld_err store_lineage_group_policy(struct request *r, const char *name_or_ar
     if (!res)
         return r->error;
     if (PQgetisnull(res, 0, 8))
-        return req_fail(r, LD_ERR_NOT_FOUND, "LineageGroup '%s' has no resource policy.", PQgetvalue(res, 0, 1));
+        return req_fail(r, LD_ERR_NOT_FOUND, "LineageGroup '%s' has no resource policy.",
+                        PQgetvalue(res, 0, 1));
     json_put_str(out, "LineageGroupArn", PQgetvalue(res, 0, 1));
     json_put_str(out, "ResourcePolicy", PQgetvalue(res, 0, 8));
     return LD_OK;
@@ -66,9 +68,9 @@ enum ld_err store_lineage_group_list(struct request *r, const struct list_query 
                                      const char **next_token)
 {
     *next_token = NULL;
-    const char *query = arena_printf(r->arena, "ListLineageGroups|%d|%d|%d:%lld|%d:%lld", q->sort, q->ascending,
-                                     q->has_after, (long long)q->created_after_ms, q->has_before,
-                                     (long long)q->created_before_ms);
+    const char *query =
+        arena_printf(r->arena, "ListLineageGroups|%d|%d|%d:%lld|%d:%lld", q->sort, q->ascending, q->has_after,
+                     (long long)q->created_after_ms, q->has_before, (long long)q->created_before_ms);
     const char *pos[2];
     if (q->next_token && !token_decode(r->arena, q->next_token, query, pos, 2))
         return req_fail(r, LD_ERR_VALIDATION, "The NextToken is not valid for this request.");
@@ -86,14 +88,14 @@ enum ld_err store_lineage_group_list(struct request *r, const struct list_query 
                           q->next_token ? pos[1] : "0",
                           q->next_token ? pos[0] : NULL};
     const char *dir = q->ascending ? "asc" : "desc";
-    const char *sql = arena_printf(
-        r->arena,
-        "select " GROUP_COLUMNS ", id, %s from lineage_group where tenant_id = $1"
-        " and ($2::int8 is null or created_at > to_timestamp($2::float8 / 1000))"
-        " and ($3::int8 is null or created_at < to_timestamp($3::float8 / 1000))"
-        " and ($5::int is null or (%s, id) %s (%s, $6::int8)) order by %s %s, id %s limit $4",
-        q->sort == SORT_NAME ? "name" : "(extract(epoch from created_at) * 1000)::int8", sort,
-        q->ascending ? ">" : "<", key, sort, dir, dir);
+    const char *sql =
+        arena_printf(r->arena,
+                     "select " GROUP_COLUMNS ", id, %s from lineage_group where tenant_id = $1"
+                     " and ($2::int8 is null or created_at > to_timestamp($2::float8 / 1000))"
+                     " and ($3::int8 is null or created_at < to_timestamp($3::float8 / 1000))"
+                     " and ($5::int is null or (%s, id) %s (%s, $6::int8)) order by %s %s, id %s limit $4",
+                     q->sort == SORT_NAME ? "name" : "(extract(epoch from created_at) * 1000)::int8", sort,
+                     q->ascending ? ">" : "<", key, sort, dir, dir);
     PGresult *res = db_run(r, sql, 7, vals, NULL);
     if (!res)
         return r->error;

@@ -31,12 +31,15 @@ static const char put_sql[] =
     "  from ins group by metric_name),"
     " up as (insert into metric_summary as s (component_id, metric_name, shard, source_arn, count, min, max,"
     "  mean, m2, last_value, last_ts, last_step, last_seq, max_ts)"
-    "  select tc.id, b.metric_name, pg_backend_pid() % 16, tc.arn, b.n, b.mn, b.mx, b.mean, b.m2, b.last_value, b.last_ts, b.last_step,"
+    "  select tc.id, b.metric_name, pg_backend_pid() % 16, tc.arn, b.n, b.mn, b.mx, b.mean, b.m2, "
+    "b.last_value, b.last_ts, b.last_step,"
     "  b.last_seq, b.max_ts from batch b, tc"
     "  on conflict (component_id, metric_name, shard) do update set"
-    "  count = s.count + excluded.count, min = least(s.min, excluded.min), max = greatest(s.max, excluded.max),"
+    "  count = s.count + excluded.count, min = least(s.min, excluded.min), max = greatest(s.max, "
+    "excluded.max),"
     "  mean = s.mean + (excluded.mean - s.mean) * excluded.count / (s.count + excluded.count),"
-    "  m2 = s.m2 + excluded.m2 + (excluded.mean - s.mean) ^ 2 * s.count * excluded.count / (s.count + excluded.count),"
+    "  m2 = s.m2 + excluded.m2 + (excluded.mean - s.mean) ^ 2 * s.count * excluded.count / (s.count + "
+    "excluded.count),"
     "  last_value = case when " NEWER " then excluded.last_value else s.last_value end,"
     "  last_step = case when " NEWER " then excluded.last_step else s.last_step end,"
     "  last_seq = case when " NEWER " then excluded.last_seq else s.last_seq end,"
@@ -69,9 +72,9 @@ static const char *const stat_exprs[] = {
     "(array_agg(value order by ts desc, coalesce(step, -1) desc, seq desc))[1]",
 };
 
-enum ld_err store_metrics_get(struct request *r, const char *resource_arn, const char *metric, int64_t period_ms,
-                              enum metric_stat stat, const int64_t *start, const int64_t *end, cJSON *x, cJSON *y,
-                              bool *found)
+enum ld_err store_metrics_get(struct request *r, const char *resource_arn, const char *metric,
+                              int64_t period_ms, enum metric_stat stat, const int64_t *start,
+                              const int64_t *end, cJSON *x, cJSON *y, bool *found)
 {
     *found = false;
     int32_t tenant;
@@ -91,14 +94,15 @@ enum ld_err store_metrics_get(struct request *r, const char *resource_arn, const
     *found = true;
     const char *vals[] = {db_text(r, res, 0, 0), metric, db_param_int(r, period_ms),
                           start ? db_param_int(r, *start) : NULL, end ? db_param_int(r, *end) : NULL};
-    const char *sql = arena_printf(
-        r->arena,
-        "select x, %s from (select case when $3::int8 = 0 then coalesce(step, 0)::int8"
-        " else (floor(extract(epoch from ts) * 1000 / $3::int8) * $3::int8)::int8 end as x, ts, step, value, seq"
-        " from metric_point where component_id = $1 and metric_name = $2) p"
-        " where ($4::int8 is null or x >= $4::int8) and ($5::int8 is null or x <= $5::int8)"
-        " group by x order by x",
-        stat_exprs[stat]);
+    const char *sql =
+        arena_printf(r->arena,
+                     "select x, %s from (select case when $3::int8 = 0 then coalesce(step, 0)::int8"
+                     " else (floor(extract(epoch from ts) * 1000 / $3::int8) * $3::int8)::int8 end as x, ts, "
+                     "step, value, seq"
+                     " from metric_point where component_id = $1 and metric_name = $2) p"
+                     " where ($4::int8 is null or x >= $4::int8) and ($5::int8 is null or x <= $5::int8)"
+                     " group by x order by x",
+                     stat_exprs[stat]);
     res = db_run(r, sql, 5, vals, NULL);
     if (!res)
         return r->error;

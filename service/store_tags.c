@@ -67,10 +67,11 @@ static enum ld_err entity_id_by_arn(struct request *r, const char *arn, bool loc
         return e;
     if (tenant) {
         const char *vals[] = {db_param_int(r, tenant), arn};
-        PGresult *res = db_run(r,
-                               lock ? "select id from entity where tenant_id = $1 and arn = lower($2) for update"
-                                    : "select id from entity where tenant_id = $1 and arn = lower($2)",
-                               2, vals, NULL);
+        PGresult *res =
+            db_run(r,
+                   lock ? "select id from entity where tenant_id = $1 and arn = lower($2) for update"
+                        : "select id from entity where tenant_id = $1 and arn = lower($2)",
+                   2, vals, NULL);
         if (!res)
             return r->error;
         if (PQntuples(res) == 1) {
@@ -103,8 +104,10 @@ enum ld_err store_tags_delete(struct request *r, const char *arn, const cJSON *k
         return req_fail(r, LD_ERR_INTERNAL, "An internal error occurred (request %s).", r->id);
     arena_defer(r->arena, cJSON_free, json);
     const char *vals[] = {id, json};
-    if (!db_run(r, "delete from tag where entity_id = $1 and key in (select jsonb_array_elements_text($2::jsonb))",
-                2, vals, NULL))
+    if (!db_run(
+            r,
+            "delete from tag where entity_id = $1 and key in (select jsonb_array_elements_text($2::jsonb))",
+            2, vals, NULL))
         return r->error;
     return LD_OK;
 }

@@ -19,7 +19,8 @@ enum ld_err store_membership_set(struct request *r, const char *component, const
         return e;
     const char *vals[] = {db_param_int(r, t.id), db_param_int(r, tc.id)};
     if (!db_run(r,
-                add ? "insert into trial_membership (trial_id, component_id) values ($1, $2) on conflict do nothing"
+                add ? "insert into trial_membership (trial_id, component_id) values ($1, $2) on conflict do "
+                      "nothing"
                     : "delete from trial_membership where trial_id = $1 and component_id = $2",
                 2, vals, NULL))
         return r->error;
@@ -34,18 +35,19 @@ enum ld_err store_metric_summaries(struct request *r, int64_t component_id, cJSO
     /* Combines the shards: counts add, means weight by count, and M2 adds
      * each shard's own plus its count times its mean's squared distance from
      * the combined mean. Last is the newest point of any shard. */
-    PGresult *res = db_run(r,
-                           "with s as (select * from metric_summary where component_id = $1),"
-                           " a as (select metric_name, min(source_arn) as source_arn, max(max_ts) as max_ts,"
-                           "  max(max) as mx, min(min) as mn, sum(count) as n, sum(count * mean) / sum(count) as mean"
-                           "  from s group by metric_name)"
-                           " select a.metric_name, a.source_arn, (extract(epoch from a.max_ts) * 1000)::int8, a.mx,"
-                           "  a.mn, (select s.last_value from s where s.metric_name = a.metric_name"
-                           "   order by s.last_ts desc, coalesce(s.last_step, -1) desc, s.last_seq desc limit 1),"
-                           "  a.n, a.mean, (select sum(s.m2 + s.count * (s.mean - a.mean) ^ 2) from s"
-                           "   where s.metric_name = a.metric_name)"
-                           " from a order by a.metric_name",
-                           1, vals, NULL);
+    PGresult *res =
+        db_run(r,
+               "with s as (select * from metric_summary where component_id = $1),"
+               " a as (select metric_name, min(source_arn) as source_arn, max(max_ts) as max_ts,"
+               "  max(max) as mx, min(min) as mn, sum(count) as n, sum(count * mean) / sum(count) as mean"
+               "  from s group by metric_name)"
+               " select a.metric_name, a.source_arn, (extract(epoch from a.max_ts) * 1000)::int8, a.mx,"
+               "  a.mn, (select s.last_value from s where s.metric_name = a.metric_name"
+               "   order by s.last_ts desc, coalesce(s.last_step, -1) desc, s.last_seq desc limit 1),"
+               "  a.n, a.mean, (select sum(s.m2 + s.count * (s.mean - a.mean) ^ 2) from s"
+               "   where s.metric_name = a.metric_name)"
+               " from a order by a.metric_name",
+               1, vals, NULL);
     if (!res)
         return r->error;
     for (int i = 0; i < PQntuples(res); i++) {

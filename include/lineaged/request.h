@@ -24,9 +24,9 @@ struct request {
     const char *id;              /* x-amzn-RequestId */
     const char *account;         /* 12 digits */
     const char *region;
-    const char *access_key;      /* as signed, or "" when the request was unsigned */
-    enum ld_err error;           /* set by req_fail */
-    const char *message;         /* set by req_fail */
+    const char *access_key; /* as signed, or "" when the request was unsigned */
+    enum ld_err error;      /* set by req_fail */
+    const char *message;    /* set by req_fail */
 };
 
 /* Records the error the request ends with (message formatted into the arena)

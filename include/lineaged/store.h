@@ -67,10 +67,10 @@ struct entity {
     const char *source_type;
     const char *source_id;
     const char *status;
-    const char *details;      /* JSON object text */
-    const char *parent_name;  /* trials: the experiment's name */
-    const char *created_by;   /* JSON object text */
-    const char *modified_by;  /* JSON object text */
+    const char *details;     /* JSON object text */
+    const char *parent_name; /* trials: the experiment's name */
+    const char *created_by;  /* JSON object text */
+    const char *modified_by; /* JSON object text */
     int64_t created_ms;
     int64_t modified_ms;
 };
@@ -79,10 +79,10 @@ struct entity {
 struct entity_input {
     enum entity_kind kind;
     const char *name;
-    const char *arn_id;       /* the ARN's resource id when it is not the name (artifacts) */
-    const char *vertex_type;  /* the QueryLineage Type, when the kind has no fixed one */
-    bool lineage;             /* a lineage entity: joins the default lineage group */
-    int64_t parent_id;        /* trials: the experiment's id; 0 for none */
+    const char *arn_id;      /* the ARN's resource id when it is not the name (artifacts) */
+    const char *vertex_type; /* the QueryLineage Type, when the kind has no fixed one */
+    bool lineage;            /* a lineage entity: joins the default lineage group */
+    int64_t parent_id;       /* trials: the experiment's id; 0 for none */
     const char *display_name;
     const char *description;
     const char *source_uri;
@@ -101,7 +101,8 @@ enum ld_err store_entity_create(struct request *r, const struct entity_input *in
 /* Finds an entity of kind `k` by name (case-insensitively) or, when
  * `name_or_arn` starts with "arn:", by ARN. Missing is ResourceNotFound
  * "<Kind> '<arn>' does not exist.". */
-enum ld_err store_entity_get(struct request *r, enum entity_kind k, const char *name_or_arn, struct entity *out);
+enum ld_err store_entity_get(struct request *r, enum entity_kind k, const char *name_or_arn,
+                             struct entity *out);
 
 /* One map member of the details document that an update merges. */
 struct map_merge {
@@ -112,11 +113,11 @@ struct map_merge {
 
 /* What an update changes; NULL members stay as they are. */
 struct entity_update {
-    const char *name;         /* artifacts only: the artifact's (non-unique) name */
+    const char *name; /* artifacts only: the artifact's (non-unique) name */
     const char *display_name;
     const char *description;
     const char *status;
-    const char *details_set;  /* JSON object text whose members replace those of details */
+    const char *details_set; /* JSON object text whose members replace those of details */
     struct map_merge merges[3];
 };
 
@@ -139,11 +140,11 @@ enum list_sort { SORT_CREATION_TIME, SORT_NAME };
 /* Which entities of the kind a list covers, named by `scope_value`. */
 enum list_scope {
     SCOPE_ALL,
-    SCOPE_EXPERIMENT_TRIALS,      /* trials of the named experiment */
-    SCOPE_COMPONENT_TRIALS,       /* trials the named component belongs to */
-    SCOPE_EXPERIMENT_COMPONENTS,  /* components in any trial of the named experiment */
-    SCOPE_TRIAL_COMPONENTS,       /* components of the named trial */
-    SCOPE_SOURCE_ARN,             /* components whose Source.SourceArn equals it, ignoring case */
+    SCOPE_EXPERIMENT_TRIALS,     /* trials of the named experiment */
+    SCOPE_COMPONENT_TRIALS,      /* trials the named component belongs to */
+    SCOPE_EXPERIMENT_COMPONENTS, /* components in any trial of the named experiment */
+    SCOPE_TRIAL_COMPONENTS,      /* components of the named trial */
+    SCOPE_SOURCE_ARN,            /* components whose Source.SourceArn equals it, ignoring case */
 };
 
 /* A page request over one kind; bounds are exclusive, 0 means none. */
@@ -156,11 +157,11 @@ struct list_query {
     bool has_after, has_before;
     enum list_scope scope;
     const char *scope_value;
-    const char *source_uri;    /* exact SourceUri, or NULL */
-    const char *type;          /* exact ArtifactType/ActionType/ContextType, or NULL */
-    int limit;                 /* 1..100 */
-    const char *next_token;    /* NULL for the first page */
-    const char *operation;     /* binds the token to the operation */
+    const char *source_uri; /* exact SourceUri, or NULL */
+    const char *type;       /* exact ArtifactType/ActionType/ContextType, or NULL */
+    int limit;              /* 1..100 */
+    const char *next_token; /* NULL for the first page */
+    const char *operation;  /* binds the token to the operation */
 };
 
 /* Lists one page; *next_token is NULL on the last page. A token that was not
@@ -188,9 +189,9 @@ enum metric_stat { STAT_MIN, STAT_MAX, STAT_AVG, STAT_COUNT, STAT_STDDEV, STAT_L
  * ARN (or on the component of the job with that ARN), bucketed by `period_ms`
  * (0 buckets by step) and reduced by `stat`. Fills `x` and `y` (arrays of
  * numbers); *found is false when the resource is unknown. */
-enum ld_err store_metrics_get(struct request *r, const char *resource_arn, const char *metric, int64_t period_ms,
-                              enum metric_stat stat, const int64_t *start, const int64_t *end, cJSON *x, cJSON *y,
-                              bool *found);
+enum ld_err store_metrics_get(struct request *r, const char *resource_arn, const char *metric,
+                              int64_t period_ms, enum metric_stat stat, const int64_t *start,
+                              const int64_t *end, cJSON *x, cJSON *y, bool *found);
 
 /* Associations (edges). Both ends must be the caller's; two experiment
  * entities cannot be joined; a pair is stored once. */

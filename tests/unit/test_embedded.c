@@ -63,7 +63,10 @@ Test(embedded, project_copies_are_the_shared_contract)
     }
 }
 
-static int migration_file(const struct dirent *d) { return d->d_name[0] >= '0' && d->d_name[0] <= '9'; }
+static int migration_file(const struct dirent *d)
+{
+    return d->d_name[0] >= '0' && d->d_name[0] <= '9';
+}
 
 Test(embedded, every_migration_is_embedded_in_order)
 {

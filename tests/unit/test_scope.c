@@ -8,14 +8,16 @@ static const char *signed_by(const char *key_and_scope)
 {
     static char buf[512];
     snprintf(buf, sizeof buf,
-             "AWS4-HMAC-SHA256 Credential=%s, SignedHeaders=host;x-amz-date, Signature=abcdef", key_and_scope);
+             "AWS4-HMAC-SHA256 Credential=%s, SignedHeaders=host;x-amz-date, Signature=abcdef",
+             key_and_scope);
     return buf;
 }
 
 Test(scope, twelve_digit_key_is_the_account)
 {
     struct caller_scope s;
-    scope_from_authorization(signed_by("111122223333/20240101/eu-west-1/sagemaker/aws4_request"), "us-east-1", &s);
+    scope_from_authorization(signed_by("111122223333/20240101/eu-west-1/sagemaker/aws4_request"), "us-east-1",
+                             &s);
     cr_assert_str_eq(s.account, "111122223333");
     cr_assert_str_eq(s.region, "eu-west-1");
     cr_assert_str_eq(s.access_key, "111122223333");
@@ -24,10 +26,12 @@ Test(scope, twelve_digit_key_is_the_account)
 Test(scope, other_keys_use_the_default_account)
 {
     struct caller_scope s;
-    scope_from_authorization(signed_by("AKIDEXAMPLE/20240101/us-west-2/sagemaker/aws4_request"), "us-east-1", &s);
+    scope_from_authorization(signed_by("AKIDEXAMPLE/20240101/us-west-2/sagemaker/aws4_request"), "us-east-1",
+                             &s);
     cr_assert_str_eq(s.account, LD_DEFAULT_ACCOUNT);
     cr_assert_str_eq(s.region, "us-west-2");
-    scope_from_authorization(signed_by("1234567890123/20240101/us-west-2/sagemaker/aws4_request"), "us-east-1", &s);
+    scope_from_authorization(signed_by("1234567890123/20240101/us-west-2/sagemaker/aws4_request"),
+                             "us-east-1", &s);
     cr_assert_str_eq(s.account, LD_DEFAULT_ACCOUNT);
 }
 
@@ -41,6 +45,7 @@ Test(scope, unsigned_or_unreadable_gets_defaults)
     cr_assert_str_eq(s.region, "ap-south-1");
     scope_from_authorization(signed_by("111122223333/2024"), "us-east-1", &s);
     cr_assert_str_eq(s.account, LD_DEFAULT_ACCOUNT);
-    scope_from_authorization(signed_by("111122223333/20240101/US EAST/sagemaker/aws4_request"), "us-east-1", &s);
+    scope_from_authorization(signed_by("111122223333/20240101/US EAST/sagemaker/aws4_request"), "us-east-1",
+                             &s);
     cr_assert_str_eq(s.region, "us-east-1");
 }

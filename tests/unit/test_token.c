@@ -13,7 +13,10 @@ static void setup(void)
     a = arena_create();
 }
 
-static void teardown(void) { arena_destroy(a); }
+static void teardown(void)
+{
+    arena_destroy(a);
+}
 
 TestSuite(token, .init = setup, .fini = teardown);
 
