@@ -55,7 +55,7 @@ static char *sb_finish(struct sbuf *b, struct arena *a)
 char *model_number_format(double d, char buf[32])
 {
     if (d == 0) { /* also -0, which Java's integers never print */
-        strcpy(buf, "0");
+        snprintf(buf, 32, "0");
         return buf;
     }
     if (d == trunc(d) && fabs(d) < 1e19) {

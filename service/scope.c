@@ -2,6 +2,7 @@
 #include "lineaged/scope.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Copies the '/'-terminated field at p into out (size n); returns the end or NULL. */
@@ -34,9 +35,8 @@ static int valid_region(const char *s)
 void scope_from_authorization(const char *auth, const char *default_region, struct caller_scope *s)
 {
     char date[16], region[sizeof s->region];
-    strcpy(s->account, LD_DEFAULT_ACCOUNT);
-    strncpy(s->region, default_region, sizeof s->region - 1);
-    s->region[sizeof s->region - 1] = '\0';
+    snprintf(s->account, sizeof s->account, "%s", LD_DEFAULT_ACCOUNT);
+    snprintf(s->region, sizeof s->region, "%s", default_region);
     s->access_key[0] = '\0';
     const char *p = auth ? strstr(auth, "Credential=") : NULL;
     if (!p)
@@ -50,8 +50,8 @@ void scope_from_authorization(const char *auth, const char *default_region, stru
         p = scope_field(p, region, sizeof region);
     if (!p || !valid_region(region))
         return;
-    strcpy(s->access_key, key);
-    strcpy(s->region, region);
+    snprintf(s->access_key, sizeof s->access_key, "%s", key);
+    snprintf(s->region, sizeof s->region, "%s", region);
     if (strlen(key) == 12 && all_digits(key, 12))
-        strcpy(s->account, key);
+        snprintf(s->account, sizeof s->account, "%s", key);
 }

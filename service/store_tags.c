@@ -84,7 +84,7 @@ static enum ld_err entity_id_by_arn(struct request *r, const char *arn, bool loc
 
 enum ld_err store_tags_add(struct request *r, const char *arn, const cJSON *tags)
 {
-    const char *id;
+    const char *id = NULL;
     enum ld_err e = db_begin(r);
     if (e == LD_OK)
         e = entity_id_by_arn(r, arn, true, &id);
@@ -95,7 +95,7 @@ enum ld_err store_tags_add(struct request *r, const char *arn, const cJSON *tags
 
 enum ld_err store_tags_delete(struct request *r, const char *arn, const cJSON *keys)
 {
-    const char *id;
+    const char *id = NULL;
     enum ld_err e = entity_id_by_arn(r, arn, false, &id);
     if (e != LD_OK)
         return e;
@@ -120,7 +120,7 @@ enum ld_err store_tags_list(struct request *r, const char *arn, int limit, const
     const char *after = "0";
     if (next_token && !token_decode(r->arena, next_token, query, &after, 1))
         return req_fail(r, LD_ERR_VALIDATION, "The NextToken is not valid for this request.");
-    const char *id;
+    const char *id = NULL;
     enum ld_err e = entity_id_by_arn(r, arn, false, &id);
     if (e != LD_OK)
         return e;
