@@ -82,14 +82,10 @@ enum ld_err op_list_trials(struct request *r, const cJSON *in, cJSON *out)
     enum ld_err err = LD_OK;
     if (experiment) {
         err = store_entity_get(r, KIND_EXPERIMENT, experiment, &parent);
-        q.scope = SCOPE_EXPERIMENT_TRIALS;
-        q.scope_value = experiment;
+        q.experiment = experiment;
     }
     if (component && err == LD_OK) {
         err = store_entity_get(r, KIND_TRIAL_COMPONENT, component, &parent);
-        if (experiment)
-            return req_fail(r, LD_ERR_VALIDATION,
-                            "Give at most one of ExperimentName and TrialComponentName.");
         q.scope = SCOPE_COMPONENT_TRIALS;
         q.scope_value = component;
     }

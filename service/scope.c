@@ -52,6 +52,8 @@ void scope_from_authorization(const char *auth, const char *default_region, stru
         return;
     snprintf(s->access_key, sizeof s->access_key, "%s", key);
     snprintf(s->region, sizeof s->region, "%s", region);
-    if (strlen(key) == 12 && all_digits(key, 12))
-        snprintf(s->account, sizeof s->account, "%s", key);
+    if (strlen(key) == 12 && all_digits(key, 12)) {
+        memcpy(s->account, key, 12);
+        s->account[12] = '\0';
+    }
 }

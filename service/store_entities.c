@@ -330,11 +330,11 @@ static const char *const scope_predicates[] = {
 /* The canonical description of a list query that its tokens are bound to. */
 static const char *list_fingerprint(struct request *r, const struct list_query *q)
 {
-    return arena_printf(r->arena, "%s|%d|%d|%lld|%lld|%d|%d|%s|%s|%s|%d|%s", q->operation, q->sort,
+    return arena_printf(r->arena, "%s|%d|%d|%lld|%lld|%d|%d|%s|%s|%s|%d|%s|%s", q->operation, q->sort,
                         q->ascending, (long long)q->created_after_ms, (long long)q->created_before_ms,
                         q->has_after, q->has_before, q->source_uri ? "u" : "-",
                         q->source_uri ? q->source_uri : "", q->type ? q->type : "\x1f", q->scope,
-                        q->scope_value ? q->scope_value : "");
+                        q->scope_value ? q->scope_value : "", q->experiment ? q->experiment : "\x1f");
 }
 
 enum ld_err store_entity_list(struct request *r, const struct list_query *q, struct entity **rows, size_t *n,
@@ -355,7 +355,7 @@ enum ld_err store_entity_list(struct request *r, const struct list_query *q, str
     const char *sort_col = q->sort == SORT_NAME ? "name_key" : "created_at";
     const char *sort_param = q->sort == SORT_NAME ? "$%d::text" : "to_timestamp($%d::float8 / 1000)";
     const char *dir = q->ascending ? "asc" : "desc";
-    const char *vals[10];
+    const char *vals[11];
     int nv = 0;
     vals[nv++] = db_param_int(r, tenant);
     vals[nv++] = db_param_int(r, q->kind);
@@ -373,6 +373,11 @@ enum ld_err store_entity_list(struct request *r, const struct list_query *q, str
         vals[nv++] = q->scope_value;
         sql =
             arena_printf(r->arena, "%s and %s", sql, arena_printf(r->arena, scope_predicates[q->scope], nv));
+    }
+    if (q->experiment) {
+        vals[nv++] = q->experiment;
+        sql = arena_printf(r->arena, "%s and %s", sql,
+                           arena_printf(r->arena, scope_predicates[SCOPE_EXPERIMENT_TRIALS], nv));
     }
     if (q->source_uri) {
         vals[nv++] = q->source_uri;

@@ -157,6 +157,7 @@ struct list_query {
     bool has_after, has_before;
     enum list_scope scope;
     const char *scope_value;
+    const char *experiment;    /* trials: only those of this experiment (by name), or NULL */
     const char *source_uri; /* exact SourceUri, or NULL */
     const char *type;       /* exact ArtifactType/ActionType/ContextType, or NULL */
     int limit;              /* 1..100 */
