@@ -15,8 +15,8 @@ static void usage(FILE *out)
           "  --listen ADDR     IPv4 address to serve on (default 127.0.0.1)\n"
           "  --port N          TCP port (default 8080)\n"
           "  --db CONNINFO     PostgreSQL conninfo or URL (default: dbname=lineaged)\n"
-          "  --workers N       worker threads, each with its own connection (default: two per core,\n"
-          "                    so one waits on the database while the other computes)\n"
+          "  --workers N       worker threads, each with its own connection (default: four per core,\n"
+          "                    so some wait on the database while others compute)\n"
           "  --region NAME     region for unsigned requests (default us-east-1)\n"
           "  --max-KIND N      cap on manually created entities per account and region, where KIND is\n"
           "                    experiments, trials, trial-components, artifacts, actions, contexts or\n"
@@ -31,7 +31,7 @@ int main(int argc, char **argv)
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     struct http_config cfg = {.listen = "127.0.0.1",
                               .port = 8080,
-                              .workers = cores > 0 ? 2 * (int)cores : 4,
+                              .workers = cores > 0 ? 4 * (int)cores : 8,
                               .conninfo = "dbname=lineaged"};
     struct service svc = {.default_region = "us-east-1"};
     int migrate_only = 0;
