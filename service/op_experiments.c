@@ -2,6 +2,7 @@
 #include "json_io.h"
 #include "list_params.h"
 #include "lineaged/store.h"
+#include "op_common.h"
 #include "ops.h"
 
 enum ld_err op_create_experiment(struct request *r, const cJSON *in, cJSON *out)
@@ -42,20 +43,12 @@ enum ld_err op_update_experiment(struct request *r, const cJSON *in, cJSON *out)
 {
     struct entity_update u = {.display_name = json_str(in, "DisplayName"),
                               .description = json_str(in, "Description")};
-    const char *arn;
-    enum ld_err err = store_entity_update(r, KIND_EXPERIMENT, json_str(in, "ExperimentName"), &u, &arn);
-    if (err == LD_OK)
-        json_put_str(out, "ExperimentArn", arn);
-    return err;
+    return op_update_entity(r, in, out, KIND_EXPERIMENT, "ExperimentName", "ExperimentArn", &u);
 }
 
 enum ld_err op_delete_experiment(struct request *r, const cJSON *in, cJSON *out)
 {
-    const char *arn;
-    enum ld_err err = store_entity_delete(r, KIND_EXPERIMENT, json_str(in, "ExperimentName"), &arn);
-    if (err == LD_OK)
-        json_put_str(out, "ExperimentArn", arn);
-    return err;
+    return op_delete_entity(r, in, out, KIND_EXPERIMENT, "ExperimentName", "ExperimentArn");
 }
 
 enum ld_err op_list_experiments(struct request *r, const cJSON *in, cJSON *out)

@@ -7,6 +7,7 @@
 #include "json_io.h"
 #include "list_params.h"
 #include "lineaged/store.h"
+#include "op_common.h"
 #include "ops.h"
 
 struct lineage_kind {
@@ -24,6 +25,12 @@ static const struct lineage_kind action = {KIND_ACTION,  "ActionName",      "Act
                                            "ActionType", "ActionSummaries", "ListActions"};
 static const struct lineage_kind context = {KIND_CONTEXT,  "ContextName",      "ContextArn",
                                             "ContextType", "ContextSummaries", "ListContexts"};
+
+/* The request member that names an entity: artifacts go by ARN, the others by name. */
+static const char *key_member(const struct lineage_kind *lk)
+{
+    return lk->kind == KIND_ARTIFACT ? lk->arn_member : lk->name_member;
+}
 
 static void delete_tree(void *p)
 {
@@ -138,7 +145,7 @@ static void put_detail(struct request *r, const struct entity *e, const char *me
 static enum ld_err describe_entity(const struct lineage_kind *lk, struct request *r, const cJSON *in,
                                    cJSON *out)
 {
-    const char *key = json_str(in, lk->kind == KIND_ARTIFACT ? lk->arn_member : lk->name_member);
+    const char *key = json_str(in, key_member(lk));
     struct entity e;
     enum ld_err err = store_entity_get(r, lk->kind, key, &e);
     if (err != LD_OK)
@@ -162,7 +169,6 @@ static enum ld_err describe_entity(const struct lineage_kind *lk, struct request
 static enum ld_err update_entity(const struct lineage_kind *lk, struct request *r, const cJSON *in,
                                  cJSON *out)
 {
-    const char *key = json_str(in, lk->kind == KIND_ARTIFACT ? lk->arn_member : lk->name_member);
     struct entity_update u = {
         .name = lk->kind == KIND_ARTIFACT ? json_str(in, lk->name_member) : NULL,
         .description = json_str(in, "Description"),
@@ -170,17 +176,13 @@ static enum ld_err update_entity(const struct lineage_kind *lk, struct request *
         .merges = {{"Properties", json_print_owned(r, cJSON_GetObjectItemCaseSensitive(in, "Properties")),
                     json_print_owned(r, cJSON_GetObjectItemCaseSensitive(in, "PropertiesToRemove"))}},
     };
-    const char *arn;
-    enum ld_err err = store_entity_update(r, lk->kind, key, &u, &arn);
-    if (err == LD_OK)
-        json_put_str(out, lk->arn_member, arn);
-    return err;
+    return op_update_entity(r, in, out, lk->kind, key_member(lk), lk->arn_member, &u);
 }
 
 static enum ld_err delete_entity(const struct lineage_kind *lk, struct request *r, const cJSON *in,
                                  cJSON *out)
 {
-    const char *key = json_str(in, lk->kind == KIND_ARTIFACT ? lk->arn_member : lk->name_member);
+    const char *key = json_str(in, key_member(lk));
     const cJSON *source = cJSON_GetObjectItemCaseSensitive(in, "Source");
     if (!key && lk->kind == KIND_ARTIFACT) {
         if (!source)

@@ -7,6 +7,7 @@
 #include "list_params.h"
 #include "lineaged/store.h"
 #include "lineaged/timefmt.h"
+#include "op_common.h"
 #include "ops.h"
 
 /* Members kept whole in the details document. */
@@ -145,20 +146,12 @@ enum ld_err op_update_trial_component(struct request *r, const cJSON *in, cJSON 
                  json_member_text(r, in, "OutputArtifactsToRemove")},
             },
     };
-    const char *arn;
-    err = store_entity_update(r, KIND_TRIAL_COMPONENT, json_str(in, "TrialComponentName"), &u, &arn);
-    if (err == LD_OK)
-        json_put_str(out, "TrialComponentArn", arn);
-    return err;
+    return op_update_entity(r, in, out, KIND_TRIAL_COMPONENT, "TrialComponentName", "TrialComponentArn", &u);
 }
 
 enum ld_err op_delete_trial_component(struct request *r, const cJSON *in, cJSON *out)
 {
-    const char *arn;
-    enum ld_err err = store_entity_delete(r, KIND_TRIAL_COMPONENT, json_str(in, "TrialComponentName"), &arn);
-    if (err == LD_OK)
-        json_put_str(out, "TrialComponentArn", arn);
-    return err;
+    return op_delete_entity(r, in, out, KIND_TRIAL_COMPONENT, "TrialComponentName", "TrialComponentArn");
 }
 
 enum ld_err op_list_trial_components(struct request *r, const cJSON *in, cJSON *out)

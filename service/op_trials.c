@@ -3,6 +3,7 @@
 #include "json_io.h"
 #include "list_params.h"
 #include "lineaged/store.h"
+#include "op_common.h"
 #include "ops.h"
 
 enum ld_err op_create_trial(struct request *r, const cJSON *in, cJSON *out)
@@ -57,20 +58,12 @@ enum ld_err op_describe_trial(struct request *r, const cJSON *in, cJSON *out)
 enum ld_err op_update_trial(struct request *r, const cJSON *in, cJSON *out)
 {
     struct entity_update u = {.display_name = json_str(in, "DisplayName")};
-    const char *arn;
-    enum ld_err err = store_entity_update(r, KIND_TRIAL, json_str(in, "TrialName"), &u, &arn);
-    if (err == LD_OK)
-        json_put_str(out, "TrialArn", arn);
-    return err;
+    return op_update_entity(r, in, out, KIND_TRIAL, "TrialName", "TrialArn", &u);
 }
 
 enum ld_err op_delete_trial(struct request *r, const cJSON *in, cJSON *out)
 {
-    const char *arn;
-    enum ld_err err = store_entity_delete(r, KIND_TRIAL, json_str(in, "TrialName"), &arn);
-    if (err == LD_OK)
-        json_put_str(out, "TrialArn", arn);
-    return err;
+    return op_delete_entity(r, in, out, KIND_TRIAL, "TrialName", "TrialArn");
 }
 
 enum ld_err op_list_trials(struct request *r, const cJSON *in, cJSON *out)
