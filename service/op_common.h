@@ -1,5 +1,5 @@
-/* The shape every Update and Delete of a named entity shares: find it by one
- * request member, change it, answer with its ARN under one response member. */
+/* The shapes the entity families share: Update and Delete of a named entity
+ * answered with its ARN, and List pages of summaries. */
 #ifndef LINEAGED_OP_COMMON_H
 #define LINEAGED_OP_COMMON_H
 
@@ -10,8 +10,15 @@
 enum ld_err op_update_entity(struct request *r, const cJSON *in, cJSON *out, enum entity_kind k,
                              const char *key, const char *arn_member, const struct entity_update *u);
 
-/* Deletes the entity of kind `k` named by member `key` of `in`; answers {arn_member: arn}. */
-enum ld_err op_delete_entity(struct request *r, const cJSON *in, cJSON *out, enum entity_kind k,
-                             const char *key, const char *arn_member);
+/* Deletes the entity of kind `k` named `name_or_arn`; answers {arn_member: arn}. */
+enum ld_err op_delete_entity(struct request *r, cJSON *out, enum entity_kind k, const char *name_or_arn,
+                             const char *arn_member);
+
+/* Writes the summary of `e` into `s`; `ctx` is the caller's. */
+typedef void (*summary_writer)(struct request *r, const struct entity *e, cJSON *s, const void *ctx);
+
+/* Lists the page `q` asks for and answers {member: [one summary per entity], NextToken?}. */
+enum ld_err op_list_page(struct request *r, const struct list_query *q, cJSON *out, const char *member,
+                         summary_writer put, const void *ctx);
 
 #endif

@@ -48,30 +48,24 @@ enum ld_err op_update_experiment(struct request *r, const cJSON *in, cJSON *out)
 
 enum ld_err op_delete_experiment(struct request *r, const cJSON *in, cJSON *out)
 {
-    return op_delete_entity(r, in, out, KIND_EXPERIMENT, "ExperimentName", "ExperimentArn");
+    return op_delete_entity(r, out, KIND_EXPERIMENT, json_str(in, "ExperimentName"), "ExperimentArn");
+}
+
+static void put_experiment_summary(struct request *r, const struct entity *e, cJSON *s, const void *ctx)
+{
+    (void)r;
+    (void)ctx;
+    json_put_str(s, "ExperimentArn", e->arn);
+    json_put_str(s, "ExperimentName", e->name);
+    json_put_str(s, "DisplayName", e->display_name);
+    json_put_source(s, "ExperimentSource", e->source_uri, e->source_type);
+    json_put_time(s, "CreationTime", e->created_ms);
+    json_put_time(s, "LastModifiedTime", e->modified_ms);
 }
 
 enum ld_err op_list_experiments(struct request *r, const cJSON *in, cJSON *out)
 {
     struct list_query q;
     list_query_from_input(in, KIND_EXPERIMENT, "ListExperiments", &q);
-    struct entity *rows;
-    size_t n;
-    const char *next;
-    enum ld_err err = store_entity_list(r, &q, &rows, &n, &next);
-    if (err != LD_OK)
-        return err;
-    cJSON *list = cJSON_AddArrayToObject(out, "ExperimentSummaries");
-    for (size_t i = 0; i < n; i++) {
-        cJSON *s = cJSON_CreateObject();
-        cJSON_AddItemToArray(list, s);
-        json_put_str(s, "ExperimentArn", rows[i].arn);
-        json_put_str(s, "ExperimentName", rows[i].name);
-        json_put_str(s, "DisplayName", rows[i].display_name);
-        json_put_source(s, "ExperimentSource", rows[i].source_uri, rows[i].source_type);
-        json_put_time(s, "CreationTime", rows[i].created_ms);
-        json_put_time(s, "LastModifiedTime", rows[i].modified_ms);
-    }
-    json_put_str(out, "NextToken", next);
-    return LD_OK;
+    return op_list_page(r, &q, out, "ExperimentSummaries", put_experiment_summary, NULL);
 }

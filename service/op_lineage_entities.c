@@ -196,11 +196,19 @@ static enum ld_err delete_entity(const struct lineage_kind *lk, struct request *
         if (err != LD_OK)
             return err;
     }
-    const char *arn;
-    enum ld_err err = store_entity_delete(r, lk->kind, key, &arn);
-    if (err == LD_OK)
-        json_put_str(out, lk->arn_member, arn);
-    return err;
+    return op_delete_entity(r, out, lk->kind, key, lk->arn_member);
+}
+
+static void put_lineage_summary(struct request *r, const struct entity *e, cJSON *s, const void *ctx)
+{
+    const struct lineage_kind *lk = ctx;
+    json_put_str(s, lk->arn_member, e->arn);
+    json_put_str(s, lk->name_member, e->name);
+    put_source(r, e, s);
+    json_put_str(s, lk->type_member, e->vertex_type);
+    json_put_str(s, "Status", e->status);
+    json_put_time(s, "CreationTime", e->created_ms);
+    json_put_time(s, "LastModifiedTime", e->modified_ms);
 }
 
 static enum ld_err list_entities(const struct lineage_kind *lk, struct request *r, const cJSON *in,
@@ -210,26 +218,7 @@ static enum ld_err list_entities(const struct lineage_kind *lk, struct request *
     list_query_from_input(in, lk->kind, lk->list_operation, &q);
     q.source_uri = json_str(in, "SourceUri");
     q.type = json_str(in, lk->type_member);
-    struct entity *rows;
-    size_t n;
-    const char *next;
-    enum ld_err err = store_entity_list(r, &q, &rows, &n, &next);
-    if (err != LD_OK)
-        return err;
-    cJSON *list = cJSON_AddArrayToObject(out, lk->summaries);
-    for (size_t i = 0; i < n; i++) {
-        cJSON *s = cJSON_CreateObject();
-        cJSON_AddItemToArray(list, s);
-        json_put_str(s, lk->arn_member, rows[i].arn);
-        json_put_str(s, lk->name_member, rows[i].name);
-        put_source(r, &rows[i], s);
-        json_put_str(s, lk->type_member, rows[i].vertex_type);
-        json_put_str(s, "Status", rows[i].status);
-        json_put_time(s, "CreationTime", rows[i].created_ms);
-        json_put_time(s, "LastModifiedTime", rows[i].modified_ms);
-    }
-    json_put_str(out, "NextToken", next);
-    return LD_OK;
+    return op_list_page(r, &q, out, lk->summaries, put_lineage_summary, lk);
 }
 
 #define LINEAGE_HANDLERS(kind, desc)                                                                         \

@@ -151,7 +151,22 @@ enum ld_err op_update_trial_component(struct request *r, const cJSON *in, cJSON 
 
 enum ld_err op_delete_trial_component(struct request *r, const cJSON *in, cJSON *out)
 {
-    return op_delete_entity(r, in, out, KIND_TRIAL_COMPONENT, "TrialComponentName", "TrialComponentArn");
+    return op_delete_entity(r, out, KIND_TRIAL_COMPONENT, json_str(in, "TrialComponentName"),
+                            "TrialComponentArn");
+}
+
+static void put_component_summary(struct request *r, const struct entity *e, cJSON *s, const void *ctx)
+{
+    (void)ctx;
+    json_put_str(s, "TrialComponentName", e->name);
+    json_put_str(s, "TrialComponentArn", e->arn);
+    json_put_str(s, "DisplayName", e->display_name);
+    json_put_source(s, "TrialComponentSource", e->source_uri, e->source_type);
+    put_details(json_parse_owned(r, e->details), s, false);
+    json_put_time(s, "CreationTime", e->created_ms);
+    json_put_object_text(s, "CreatedBy", e->created_by);
+    json_put_time(s, "LastModifiedTime", e->modified_ms);
+    json_put_object_text(s, "LastModifiedBy", e->modified_by);
 }
 
 enum ld_err op_list_trial_components(struct request *r, const cJSON *in, cJSON *out)
@@ -176,27 +191,7 @@ enum ld_err op_list_trial_components(struct request *r, const cJSON *in, cJSON *
         q.scope = SCOPE_SOURCE_ARN;
         q.scope_value = source;
     }
-    struct entity *rows;
-    size_t n;
-    const char *next;
-    if (err == LD_OK)
-        err = store_entity_list(r, &q, &rows, &n, &next);
     if (err != LD_OK)
         return err;
-    cJSON *list = cJSON_AddArrayToObject(out, "TrialComponentSummaries");
-    for (size_t i = 0; i < n; i++) {
-        cJSON *s = cJSON_CreateObject();
-        cJSON_AddItemToArray(list, s);
-        json_put_str(s, "TrialComponentName", rows[i].name);
-        json_put_str(s, "TrialComponentArn", rows[i].arn);
-        json_put_str(s, "DisplayName", rows[i].display_name);
-        json_put_source(s, "TrialComponentSource", rows[i].source_uri, rows[i].source_type);
-        put_details(json_parse_owned(r, rows[i].details), s, false);
-        json_put_time(s, "CreationTime", rows[i].created_ms);
-        json_put_object_text(s, "CreatedBy", rows[i].created_by);
-        json_put_time(s, "LastModifiedTime", rows[i].modified_ms);
-        json_put_object_text(s, "LastModifiedBy", rows[i].modified_by);
-    }
-    json_put_str(out, "NextToken", next);
-    return LD_OK;
+    return op_list_page(r, &q, out, "TrialComponentSummaries", put_component_summary, NULL);
 }

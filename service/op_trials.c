@@ -63,7 +63,19 @@ enum ld_err op_update_trial(struct request *r, const cJSON *in, cJSON *out)
 
 enum ld_err op_delete_trial(struct request *r, const cJSON *in, cJSON *out)
 {
-    return op_delete_entity(r, in, out, KIND_TRIAL, "TrialName", "TrialArn");
+    return op_delete_entity(r, out, KIND_TRIAL, json_str(in, "TrialName"), "TrialArn");
+}
+
+static void put_trial_summary(struct request *r, const struct entity *e, cJSON *s, const void *ctx)
+{
+    (void)r;
+    (void)ctx;
+    json_put_str(s, "TrialArn", e->arn);
+    json_put_str(s, "TrialName", e->name);
+    json_put_str(s, "DisplayName", e->display_name);
+    json_put_source(s, "TrialSource", e->source_uri, e->source_type);
+    json_put_time(s, "CreationTime", e->created_ms);
+    json_put_time(s, "LastModifiedTime", e->modified_ms);
 }
 
 enum ld_err op_list_trials(struct request *r, const cJSON *in, cJSON *out)
@@ -82,26 +94,9 @@ enum ld_err op_list_trials(struct request *r, const cJSON *in, cJSON *out)
         q.scope = SCOPE_COMPONENT_TRIALS;
         q.scope_value = component;
     }
-    struct entity *rows;
-    size_t n;
-    const char *next;
-    if (err == LD_OK)
-        err = store_entity_list(r, &q, &rows, &n, &next);
     if (err != LD_OK)
         return err;
-    cJSON *list = cJSON_AddArrayToObject(out, "TrialSummaries");
-    for (size_t i = 0; i < n; i++) {
-        cJSON *s = cJSON_CreateObject();
-        cJSON_AddItemToArray(list, s);
-        json_put_str(s, "TrialArn", rows[i].arn);
-        json_put_str(s, "TrialName", rows[i].name);
-        json_put_str(s, "DisplayName", rows[i].display_name);
-        json_put_source(s, "TrialSource", rows[i].source_uri, rows[i].source_type);
-        json_put_time(s, "CreationTime", rows[i].created_ms);
-        json_put_time(s, "LastModifiedTime", rows[i].modified_ms);
-    }
-    json_put_str(out, "NextToken", next);
-    return LD_OK;
+    return op_list_page(r, &q, out, "TrialSummaries", put_trial_summary, NULL);
 }
 
 static enum ld_err set_membership(struct request *r, const cJSON *in, cJSON *out, bool add)

@@ -59,6 +59,56 @@ def unique_name(prefix="t"):
 def experiment_arn(name, account=DEFAULT_ACCOUNT, region=REGION):
     return "arn:aws:sagemaker:%s:%s:experiment/%s" % (region, account, name.lower())
 
+def arn_of(kind, name, account=DEFAULT_ACCOUNT, region=REGION):
+    """The ARN lineaged gives a named entity of ARN resource type `kind`."""
+    return "arn:aws:sagemaker:%s:%s:%s/%s" % (region, account, kind, name.lower())
+
+
+def trial_arn(name, account=DEFAULT_ACCOUNT, region=REGION):
+    return arn_of("experiment-trial", name, account, region)
+
+
+def tc_arn(name, account=DEFAULT_ACCOUNT, region=REGION):
+    return arn_of("experiment-trial-component", name, account, region)
+
+
+def group_arn(account=DEFAULT_ACCOUNT, region=REGION):
+    return arn_of("lineage-group", "sagemaker-default-lineage-group", account, region)
+
+
+def unique_uri(prefix="s3://bucket"):
+    return "%s/%s/data.csv" % (prefix, uuid.uuid4().hex)
+
+
+def tags(*pairs):
+    return [{"Key": k, "Value": v} for k, v in pairs]
+
+
+def at(epoch):
+    return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc)
+
+
+def walk(call, page_size=None, **kwargs):
+    """Pages through a List call to the end: (all items, the list of pages). Fails if
+    the tokens never end."""
+    items, pages, token = [], [], None
+    while True:
+        args = dict(kwargs)
+        if page_size:
+            args["MaxResults"] = page_size
+        if token:
+            args["NextToken"] = token
+        out = call(**args)
+        key = [k for k in out if k.endswith("Summaries")][0]
+        pages.append(out[key])
+        items.extend(out[key])
+        token = out.get("NextToken")
+        if token is None:
+            return items, pages
+        if len(pages) > 100:
+            raise AssertionError("pagination does not end")
+
+
 
 def client(access_key="testing", region=REGION, validate=True):
     """A sagemaker client for the daemon. validate=False turns off botocore's client-side

@@ -10,17 +10,13 @@ import unittest
 import uuid
 
 from lineaged_client import (
-    OTHER_REGION, REGION, LineagedTestCase, body_of, client, fresh_account, raw,
-    requires_endpoint, unique_name, utcnow)
+    LineagedTestCase, OTHER_REGION, REGION, body_of, client, fresh_account, raw,
+    requires_endpoint, unique_name, unique_uri, utcnow, walk)
 
 ASSOCIATION_TYPES = ("ContributedTo", "AssociatedWith", "DerivedFrom", "Produced", "SameAs")
 SORT_KEYS = ("SourceArn", "DestinationArn", "SourceType", "DestinationType", "CreationTime")
 SUMMARY_KEYS = {"SourceArn", "DestinationArn", "SourceType", "DestinationType",
                 "AssociationType", "SourceName", "DestinationName", "CreationTime", "CreatedBy"}
-
-
-def unique_uri():
-    return "s3://bucket/%s/data.csv" % uuid.uuid4().hex
 
 
 class Lineage:
@@ -61,22 +57,6 @@ class Lineage:
 
 def pairs_of(summaries):
     return [(s["SourceArn"], s["DestinationArn"]) for s in summaries]
-
-
-def walk(sm, page_size, **kwargs):
-    items, pages, token = [], [], None
-    while True:
-        args = dict(kwargs, MaxResults=page_size)
-        if token:
-            args["NextToken"] = token
-        out = sm.list_associations(**args)
-        pages.append(out["AssociationSummaries"])
-        items.extend(out["AssociationSummaries"])
-        token = out.get("NextToken")
-        if token is None:
-            return items, pages
-        if len(pages) > 100:
-            raise AssertionError("pagination does not end")
 
 
 @requires_endpoint
@@ -514,7 +494,7 @@ class PaginationTest(LineagedTestCase):
             kwargs["SortBy"] = sort_by
         if order:
             kwargs["SortOrder"] = order
-        items, pages = walk(self.sm, page_size, **kwargs)
+        items, pages = walk(self.sm.list_associations, page_size, **kwargs)
         got = pairs_of(items)
         self.assertEqual(len(got), len(set(got)), "a pair repeats across pages")
         self.assertEqual(set(got), self.expected, "pages leave a gap")
@@ -554,7 +534,7 @@ class PaginationTest(LineagedTestCase):
         self.assertEqual(set(got), self.expected)
 
     def test_filtered_walk(self):
-        items, _ = walk(self.sm, 37, SourceType="Model", SortBy="DestinationType",
+        items, _ = walk(self.sm.list_associations, 37, SourceType="Model", SortBy="DestinationType",
                         SortOrder="Ascending")
         expected = {(s, d) for s, d in self.expected if self.source_type[s] == "Model"}
         self.assertTrue(expected)

@@ -19,24 +19,11 @@ import boto3
 from botocore.config import Config
 
 from lineaged_client import (
-    OTHER_REGION, REGION, SECRET, LineagedTestCase, body_of, client, fresh_account, raw,
-    requires_endpoint, unique_name, utcnow)
+    LineagedTestCase, OTHER_REGION, REGION, SECRET, arn_of, body_of, client, fresh_account,
+    group_arn, raw, requires_endpoint, tags, unique_name, unique_uri, utcnow, walk)
 
 ARTIFACT_ARN = re.compile(r"^arn:aws:sagemaker:([a-z0-9-]+):([0-9]{12}):artifact/([0-9a-f]{32})$")
 SANITIZER = re.compile(r"ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:")
-
-
-def arn_of(kind, name, account, region=REGION):
-    return "arn:aws:sagemaker:%s:%s:%s/%s" % (region, account, kind, name.lower())
-
-
-def group_arn(account, region=REGION):
-    return "arn:aws:sagemaker:%s:%s:lineage-group/sagemaker-default-lineage-group" % (
-        region, account)
-
-
-def unique_uri(prefix="s3://bucket"):
-    return "%s/%s/data.csv" % (prefix, uuid.uuid4().hex)
 
 
 def source_types(*pairs):
@@ -45,33 +32,6 @@ def source_types(*pairs):
 
 def sorted_source_types(types):
     return sorted(types, key=lambda t: (t["SourceIdType"], t["Value"]))
-
-
-def tags(*pairs):
-    return [{"Key": k, "Value": v} for k, v in pairs]
-
-
-def walk(call, page_size=None, **kwargs):
-    """Every page of a list call: returns (items, pages), each page a list of items."""
-    pages = []
-    token = None
-    key = None
-    while True:
-        args = dict(kwargs)
-        if page_size is not None:
-            args["MaxResults"] = page_size
-        if token is not None:
-            args["NextToken"] = token
-        out = call(**args)
-        if key is None:
-            key = [k for k in out if k.endswith("Summaries")][0]
-        pages.append(out[key])
-        token = out.get("NextToken")
-        if token is None:
-            break
-        if len(pages) > 1000:
-            raise AssertionError("pagination does not end")
-    return [item for page in pages for item in page], pages
 
 
 def altered(token):

@@ -5,25 +5,16 @@ every lineage entity reports."""
 
 import datetime
 import unittest
-import uuid
 
 from lineaged_client import (
-    OTHER_REGION, REGION, LineagedTestCase, body_of, client, fresh_account,
-    requires_endpoint, unique_name, utcnow)
+    LineagedTestCase, OTHER_REGION, REGION, body_of, client, fresh_account, group_arn,
+    requires_endpoint, unique_name, unique_uri, utcnow)
 
 GROUP = "sagemaker-default-lineage-group"
 SUMMARY_KEYS = {"LineageGroupArn", "LineageGroupName", "DisplayName", "CreationTime",
                 "LastModifiedTime"}
 DESCRIBE_KEYS = {"LineageGroupName", "LineageGroupArn", "DisplayName", "CreationTime",
                  "CreatedBy", "LastModifiedTime", "LastModifiedBy"}
-
-
-def group_arn(account, region=REGION):
-    return "arn:aws:sagemaker:%s:%s:lineage-group/%s" % (region, account, GROUP)
-
-
-def unique_uri():
-    return "s3://bucket/%s/data.csv" % uuid.uuid4().hex
 
 
 def make_artifact(sm):

@@ -3,7 +3,6 @@ with its per-item errors, the summaries DescribeTrialComponent folds from every 
 (checked against the statistics module), and BatchGetMetrics bucketed by step and by
 minute, five minutes and hour, with expected buckets computed here."""
 
-import datetime
 import math
 import statistics
 import time
@@ -14,8 +13,8 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from lineaged_client import (
-    ENDPOINT, OTHER_REGION, REGION, SECRET, LineagedTestCase, client, fresh_account,
-    requires_endpoint, unique_name)
+    ENDPOINT, LineagedTestCase, OTHER_REGION, REGION, SECRET, at, client, fresh_account,
+    requires_endpoint, tc_arn, unique_name)
 
 SUMMARY_KEYS = {"MetricName", "SourceArn", "TimeStamp", "Max", "Min", "Last", "Count", "Avg",
                 "StdDev"}
@@ -30,15 +29,6 @@ def metrics_client(account, region=REGION, validate=True):
     return boto3.session.Session().client(
         "sagemaker-metrics", endpoint_url=ENDPOINT, region_name=region,
         aws_access_key_id=account, aws_secret_access_key=SECRET, config=config)
-
-
-def tc_arn(name, account, region=REGION):
-    return "arn:aws:sagemaker:%s:%s:experiment-trial-component/%s" % (region, account,
-                                                                      name.lower())
-
-
-def at(epoch):
-    return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc)
 
 
 def point(name, epoch, value, step=None):

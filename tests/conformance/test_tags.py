@@ -4,12 +4,8 @@ create, the 50-tag limit, and what happens to tags when the experiment goes."""
 import unittest
 
 from lineaged_client import (
-    LineagedTestCase, body_of, client, experiment_arn, fresh_account, requires_endpoint,
+    LineagedTestCase, body_of, client, experiment_arn, fresh_account, requires_endpoint, tags,
     unique_name)
-
-
-def tags(*pairs):
-    return [{"Key": k, "Value": v} for k, v in pairs]
 
 
 @requires_endpoint

@@ -11,52 +11,11 @@ import unittest
 from botocore.exceptions import ClientError
 
 from lineaged_client import (
-    OTHER_REGION, REGION, LineagedTestCase, body_of, client, experiment_arn, fresh_account,
-    raw, requires_endpoint, unique_name, utcnow)
+    LineagedTestCase, OTHER_REGION, REGION, at, body_of, client, experiment_arn, fresh_account,
+    group_arn, raw, requires_endpoint, tags, tc_arn, trial_arn, unique_name, utcnow, walk)
 
 SUMMARY_KEYS = {"TrialComponentName", "TrialComponentArn", "DisplayName", "Status", "StartTime",
                 "EndTime", "CreationTime", "CreatedBy", "LastModifiedTime", "LastModifiedBy"}
-
-
-def tc_arn(name, account, region=REGION):
-    return "arn:aws:sagemaker:%s:%s:experiment-trial-component/%s" % (region, account,
-                                                                      name.lower())
-
-
-def trial_arn(name, account, region=REGION):
-    return "arn:aws:sagemaker:%s:%s:experiment-trial/%s" % (region, account, name.lower())
-
-
-def group_arn(account, region=REGION):
-    return "arn:aws:sagemaker:%s:%s:lineage-group/sagemaker-default-lineage-group" % (
-        region, account)
-
-
-def at(epoch):
-    return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc)
-
-
-def tags(*pairs):
-    return [{"Key": k, "Value": v} for k, v in pairs]
-
-
-def walk(call, page_size=None, **kwargs):
-    items, pages, token = [], [], None
-    while True:
-        args = dict(kwargs)
-        if page_size:
-            args["MaxResults"] = page_size
-        if token:
-            args["NextToken"] = token
-        out = call(**args)
-        key = [k for k in out if k.endswith("Summaries")][0]
-        pages.append(out[key])
-        items.extend(out[key])
-        token = out.get("NextToken")
-        if token is None:
-            return items, pages
-        if len(pages) > 100:
-            raise AssertionError("pagination does not end")
 
 
 class ComponentCase(LineagedTestCase):

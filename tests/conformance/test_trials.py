@@ -7,34 +7,10 @@ import time
 import unittest
 
 from lineaged_client import (
-    OTHER_REGION, REGION, LineagedTestCase, body_of, client, experiment_arn, fresh_account,
-    raw, requires_endpoint, unique_name, utcnow)
+    LineagedTestCase, OTHER_REGION, REGION, body_of, client, experiment_arn, fresh_account,
+    raw, requires_endpoint, tags, trial_arn, unique_name, utcnow, walk)
 
 SUMMARY_KEYS = {"TrialArn", "TrialName", "DisplayName", "CreationTime", "LastModifiedTime"}
-
-
-def trial_arn(name, account, region=REGION):
-    return "arn:aws:sagemaker:%s:%s:experiment-trial/%s" % (region, account, name.lower())
-
-
-def tags(*pairs):
-    return [{"Key": k, "Value": v} for k, v in pairs]
-
-
-def walk(call, page_size, **kwargs):
-    items, pages, token = [], [], None
-    while True:
-        args = dict(kwargs, MaxResults=page_size)
-        if token:
-            args["NextToken"] = token
-        out = call(**args)
-        pages.append(out["TrialSummaries"])
-        items.extend(out["TrialSummaries"])
-        token = out.get("NextToken")
-        if token is None:
-            return items, pages
-        if len(pages) > 100:
-            raise AssertionError("pagination does not end")
 
 
 class TrialCase(LineagedTestCase):
