@@ -297,3 +297,38 @@ const char *db_param_int(struct request *r, int64_t v)
 {
     return arena_printf(r->arena, "%" PRId64, v);
 }
+
+const char *db_param_double(struct request *r, double v)
+{
+    return arena_printf(r->arena, "%.17g", v);
+}
+
+const char *db_param_array(struct request *r, const char *const *items, size_t n, bool quote)
+{
+    size_t cap = 3;
+    for (size_t i = 0; i < n; i++)
+        cap += (items[i] ? 2 * strlen(items[i]) + 3 : 5);
+    char *out = arena_alloc(r->arena, cap), *p = out;
+    *p++ = '{';
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            *p++ = ',';
+        if (!items[i]) {
+            memcpy(p, "NULL", 4);
+            p += 4;
+            continue;
+        }
+        if (quote)
+            *p++ = '"';
+        for (const char *c = items[i]; *c; c++) {
+            if (quote && (*c == '"' || *c == '\\'))
+                *p++ = '\\';
+            *p++ = *c;
+        }
+        if (quote)
+            *p++ = '"';
+    }
+    *p++ = '}';
+    *p = '\0';
+    return out;
+}

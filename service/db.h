@@ -46,6 +46,13 @@ int64_t db_int64(const PGresult *res, int row, int col);
  * ResourceLimitExceeded. */
 enum ld_err tags_put(struct request *r, const char *entity_id, const cJSON *tags);
 
+/* A PostgreSQL array literal of `items` (NULL entries are SQL NULL), each
+ * element quoted and escaped when `quote`; memory from the arena. */
+const char *db_param_array(struct request *r, const char *const *items, size_t n, bool quote);
+
+/* Formats a double parameter exactly (17 significant digits) into the arena. */
+const char *db_param_double(struct request *r, double v);
+
 /* Formats an integer parameter into the arena. */
 const char *db_param_int(struct request *r, int64_t v);
 

@@ -13,6 +13,7 @@
 #include <openssl/rand.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,7 +145,11 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-static int listen_socket(const struct http_config *cfg)
+/* A listening socket on the configured address. With `shared`, it joins a
+ * SO_REUSEPORT group: each worker listens on its own socket and the kernel
+ * spreads new connections across them, where one shared socket lets whichever
+ * thread wakes first take them all. */
+static int listen_socket(const struct http_config *cfg, bool shared)
 {
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)cfg->port)};
     if (inet_pton(AF_INET, cfg->listen, &addr.sin_addr) != 1) {
@@ -155,6 +160,8 @@ static int listen_socket(const struct http_config *cfg)
     if (fd < 0)
         return -1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (shared)
+        setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
     if (bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(fd, 1024) != 0 ||
         evutil_make_socket_nonblocking(fd) != 0) {
         fprintf(stderr, "lineaged: cannot listen on %s:%d: %s\n", cfg->listen, cfg->port, strerror(errno));
@@ -164,7 +171,7 @@ static int listen_socket(const struct http_config *cfg)
     return fd;
 }
 
-static int worker_setup(struct worker *w, const struct service *svc, const struct http_config *cfg, int fd)
+static int worker_setup(struct worker *w, const struct service *svc, const struct http_config *cfg)
 {
     w->svc = svc;
     w->base = event_base_new();
@@ -176,8 +183,8 @@ static int worker_setup(struct worker *w, const struct service *svc, const struc
     evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT | EVHTTP_REQ_HEAD |
                                             EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
     evhttp_set_gencb(w->http, on_request, w);
-    /* Each worker owns a duplicate, so freeing one listener closes only its own. */
-    w->listener = evhttp_accept_socket_with_handle(w->http, dup(fd));
+    int fd = listen_socket(cfg, true);
+    w->listener = fd < 0 ? NULL : evhttp_accept_socket_with_handle(w->http, fd);
     w->stop = event_new(w->base, -1, 0, on_stop, w);
     w->store = store_open(cfg->conninfo);
     w->arena = arena_create();
@@ -208,9 +215,12 @@ int http_serve(const struct service *svc, const struct http_config *cfg)
 {
     evthread_use_pthreads();
     signal(SIGPIPE, SIG_IGN);
-    int fd = listen_socket(cfg);
-    if (fd < 0)
+    /* A plain bind first: SO_REUSEPORT would otherwise quietly share the port
+     * with another process of this user already serving on it. */
+    int probe = listen_socket(cfg, false);
+    if (probe < 0)
         return 1;
+    close(probe);
     int n = cfg->workers > 0 ? cfg->workers : 1, started = 0, rc = 0;
     struct worker *workers = calloc((size_t)n, sizeof *workers);
     struct event_base *main_base = event_base_new();
@@ -219,7 +229,7 @@ int http_serve(const struct service *svc, const struct http_config *cfg)
     evsignal_add(sigint, NULL);
     evsignal_add(sigterm, NULL);
     for (; started < n; started++) {
-        if (worker_setup(&workers[started], svc, cfg, fd) != 0 ||
+        if (worker_setup(&workers[started], svc, cfg) != 0 ||
             pthread_create(&workers[started].thread, NULL, worker_main, &workers[started]) != 0) {
             fprintf(stderr, "lineaged: cannot start worker %d\n", started);
             worker_cleanup(&workers[started]);
@@ -227,7 +237,6 @@ int http_serve(const struct service *svc, const struct http_config *cfg)
             break;
         }
     }
-    close(fd);
     if (rc == 0) {
         fprintf(stderr, "lineaged: serving on %s:%d with %d workers\n", cfg->listen, cfg->port, n);
         event_base_dispatch(main_base);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "json_io.h"
+#include "lineaged/metric_stats.h"
 #include "lineaged/store.h"
 #include "lineaged/timefmt.h"
 #include "ops.h"
@@ -24,37 +25,39 @@ static void add_error(cJSON **errors, cJSON *out, const char *code, int index)
 enum ld_err op_batch_put_metrics(struct request *r, const cJSON *in, cJSON *out)
 {
     const cJSON *data = cJSON_GetObjectItemCaseSensitive(in, "MetricData"), *item;
-    cJSON *valid = json_parse_owned_adopt(r, cJSON_CreateArray()), *errors = NULL;
+    /* The model allows at most 10 items a call. */
+    struct metric_point valid[16];
+    bool bad[16] = {false};
+    size_t nvalid = 0;
     int64_t now = ldtime_now_ms();
     int index = 0;
-    bool bad[16] = {false};
     cJSON_ArrayForEach(item, data)
     {
         int64_t ts;
         const cJSON *value = cJSON_GetObjectItemCaseSensitive(item, "Value");
+        const cJSON *step = cJSON_GetObjectItemCaseSensitive(item, "Step");
         if (!json_time(item, "Timestamp", &ts) || ts < now - OLDEST_MS || ts > now + NEWEST_MS ||
             !isfinite(value->valuedouble)) {
             bad[index++] = true;
             continue;
         }
-        cJSON *p = cJSON_CreateObject();
-        cJSON_AddStringToObject(p, "MetricName", json_str(item, "MetricName"));
-        cJSON_AddNumberToObject(p, "ts", (double)ts);
-        const cJSON *step = cJSON_GetObjectItemCaseSensitive(item, "Step");
-        if (cJSON_IsNumber(step))
-            cJSON_AddNumberToObject(p, "Step", step->valuedouble);
-        cJSON_AddNumberToObject(p, "Value", value->valuedouble);
-        cJSON_AddItemToArray(valid, p);
+        valid[nvalid++] = (struct metric_point){
+            .name = json_str(item, "MetricName"),
+            .ts_ms = ts,
+            .has_step = cJSON_IsNumber(step),
+            .step = cJSON_IsNumber(step) ? (int)step->valuedouble : 0,
+            .value = value->valuedouble,
+        };
         index++;
     }
     bool found = false;
-    if (cJSON_GetArraySize(valid) > 0) {
-        enum ld_err e =
-            store_metrics_put(r, json_str(in, "TrialComponentName"), json_print_owned(r, valid), &found);
+    if (nvalid > 0) {
+        enum ld_err e = store_metrics_put(r, json_str(in, "TrialComponentName"), valid, nvalid, &found);
         if (e != LD_OK)
             return e;
     }
     /* An unknown component fails every item; the others fail alone. */
+    cJSON *errors = NULL;
     for (int i = 0; i < index; i++)
         if (bad[i] || !found)
             add_error(&errors, out, "VALIDATION_ERROR", i);

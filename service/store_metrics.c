@@ -5,35 +5,27 @@
 #include <string.h>
 
 #include "db.h"
+#include "lineaged/metric_stats.h"
 #include "lineaged/store.h"
 
 /* Whether the batch's newest point is newer than the stored one; a tie goes
  * to the batch, which arrived later. */
 #define NEWER "(excluded.last_ts, coalesce(excluded.last_step, -1)) >= (s.last_ts, coalesce(s.last_step, -1))"
 
-/* Inserts the batch and merges its statistics into the summaries (Chan's
- * parallel update of mean and M2). The newest point is the last one:
- * greatest timestamp, then greatest step, then latest arrival. */
+/* Appends the points and folds the batch's summaries (computed by the caller)
+ * into the connection's shard of each series, in one statement. The batch's
+ * last arrival order is the greatest sequence number it was given. */
 static const char put_sql[] =
     "with tc as (select id, arn from entity where tenant_id = $1 and kind = 3 and name_key = lower($2)),"
-    " pts as (select p->>'MetricName' as name, to_timestamp((p->>'ts')::float8 / 1000) as ts,"
-    "  (p->>'Step')::int as step, (p->>'Value')::float8 as value, ord"
-    "  from jsonb_array_elements($3::jsonb) with ordinality as e(p, ord)),"
     " ins as (insert into metric_point (component_id, metric_name, ts, step, value)"
-    "  select tc.id, name, ts, step, value from tc, pts order by ord"
-    "  returning metric_name, ts, step, value, seq),"
-    " batch as (select metric_name, count(*) as n, min(value) as mn, max(value) as mx, avg(value) as mean,"
-    "  coalesce(var_pop(value), 0) * count(*) as m2, max(ts) as max_ts,"
-    "  (array_agg(value order by ts desc, coalesce(step, -1) desc, seq desc))[1] as last_value,"
-    "  (array_agg(ts order by ts desc, coalesce(step, -1) desc, seq desc))[1] as last_ts,"
-    "  (array_agg(step order by ts desc, coalesce(step, -1) desc, seq desc))[1] as last_step,"
-    "  (array_agg(seq order by ts desc, coalesce(step, -1) desc, seq desc))[1] as last_seq"
-    "  from ins group by metric_name),"
+    "  select tc.id, u.n, to_timestamp(u.t / 1000), u.s, u.v"
+    "  from tc, unnest($3::text[], $4::float8[], $5::int[], $6::float8[]) as u(n, t, s, v) returning seq),"
     " up as (insert into metric_summary as s (component_id, metric_name, shard, source_arn, count, min, max,"
     "  mean, m2, last_value, last_ts, last_step, last_seq, max_ts)"
-    "  select tc.id, b.metric_name, pg_backend_pid() % 16, tc.arn, b.n, b.mn, b.mx, b.mean, b.m2, "
-    "b.last_value, b.last_ts, b.last_step,"
-    "  b.last_seq, b.max_ts from batch b, tc"
+    "  select tc.id, b.n, pg_backend_pid() % 16, tc.arn, b.c, b.mn, b.mx, b.mean, b.m2, b.lv,"
+    "  to_timestamp(b.lt / 1000), b.ls, (select max(seq) from ins), to_timestamp(b.mt / 1000)"
+    "  from tc, unnest($7::text[], $8::int8[], $9::float8[], $10::float8[], $11::float8[], $12::float8[],"
+    "  $13::float8[], $14::float8[], $15::int[], $16::float8[]) as b(n, c, mn, mx, mean, m2, lv, lt, ls, mt)"
     "  on conflict (component_id, metric_name, shard) do update set"
     "  count = s.count + excluded.count, min = least(s.min, excluded.min), max = greatest(s.max, "
     "excluded.max),"
@@ -47,15 +39,45 @@ static const char put_sql[] =
     "  max_ts = greatest(s.max_ts, excluded.max_ts) returning 1)"
     " select (select count(*) from tc), (select count(*) from up)";
 
-enum ld_err store_metrics_put(struct request *r, const char *component, const char *points, bool *found)
+enum ld_err store_metrics_put(struct request *r, const char *component, const struct metric_point *points,
+                              size_t n, bool *found)
 {
     *found = false;
     int32_t tenant;
     enum ld_err e = db_tenant(r, false, &tenant);
     if (e != LD_OK || !tenant)
         return e;
-    const char *vals[] = {db_param_int(r, tenant), component, points};
-    PGresult *res = db_run(r, put_sql, 3, vals, NULL);
+    struct metric_summary *sums = arena_alloc(r->arena, n * sizeof *sums);
+    size_t g = metric_summarise(points, n, sums);
+    /* Columns of the points, then of the summaries, as text array elements. */
+    const char **col = arena_alloc(r->arena, (4 * n + 10 * g) * sizeof *col);
+    const char **names = col, **ts = col + n, **steps = col + 2 * n, **values = col + 3 * n;
+    for (size_t i = 0; i < n; i++) {
+        names[i] = points[i].name;
+        ts[i] = db_param_int(r, points[i].ts_ms);
+        steps[i] = points[i].has_step ? db_param_int(r, points[i].step) : NULL;
+        values[i] = db_param_double(r, points[i].value);
+    }
+    const char **sc = col + 4 * n;
+    for (size_t i = 0; i < g; i++) {
+        const struct metric_summary *m = &sums[i];
+        sc[i] = m->name;
+        sc[g + i] = db_param_int(r, m->count);
+        sc[2 * g + i] = db_param_double(r, m->min);
+        sc[3 * g + i] = db_param_double(r, m->max);
+        sc[4 * g + i] = db_param_double(r, m->mean);
+        sc[5 * g + i] = db_param_double(r, m->m2);
+        sc[6 * g + i] = db_param_double(r, m->last_value);
+        sc[7 * g + i] = db_param_int(r, m->last_ts_ms);
+        sc[8 * g + i] = m->has_last_step ? db_param_int(r, m->last_step) : NULL;
+        sc[9 * g + i] = db_param_int(r, m->max_ts_ms);
+    }
+    const char *vals[16] = {db_param_int(r, tenant), component};
+    for (int c = 0; c < 4; c++)
+        vals[2 + c] = db_param_array(r, col + (size_t)c * n, n, c == 0);
+    for (int c = 0; c < 10; c++)
+        vals[6 + c] = db_param_array(r, sc + (size_t)c * g, g, c == 0);
+    PGresult *res = db_run(r, put_sql, 16, vals, NULL);
     if (!res)
         return r->error;
     *found = db_int64(res, 0, 0) > 0;

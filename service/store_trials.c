@@ -1,11 +1,12 @@
 /* Trial membership of components, and the metric summaries a component's
  * Describe shows, in PostgreSQL. */
 #include <libpq-fe.h>
-#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "db.h"
 #include "json_io.h"
+#include "lineaged/metric_stats.h"
 #include "lineaged/store.h"
 
 enum ld_err store_membership_set(struct request *r, const char *component, const char *trial, bool add,
@@ -32,39 +33,49 @@ enum ld_err store_membership_set(struct request *r, const char *component, const
 enum ld_err store_metric_summaries(struct request *r, int64_t component_id, cJSON *out_array)
 {
     const char *vals[] = {db_param_int(r, component_id)};
-    /* Combines the shards: counts add, means weight by count, and M2 adds
-     * each shard's own plus its count times its mean's squared distance from
-     * the combined mean. Last is the newest point of any shard. */
-    PGresult *res =
-        db_run(r,
-               "with s as (select * from metric_summary where component_id = $1),"
-               " a as (select metric_name, min(source_arn) as source_arn, max(max_ts) as max_ts,"
-               "  max(max) as mx, min(min) as mn, sum(count) as n, sum(count * mean) / sum(count) as mean"
-               "  from s group by metric_name)"
-               " select a.metric_name, a.source_arn, (extract(epoch from a.max_ts) * 1000)::int8, a.mx,"
-               "  a.mn, (select s.last_value from s where s.metric_name = a.metric_name"
-               "   order by s.last_ts desc, coalesce(s.last_step, -1) desc, s.last_seq desc limit 1),"
-               "  a.n, a.mean, (select sum(s.m2 + s.count * (s.mean - a.mean) ^ 2) from s"
-               "   where s.metric_name = a.metric_name)"
-               " from a order by a.metric_name",
-               1, vals, NULL);
+    PGresult *res = db_run(r,
+                           "select metric_name, source_arn, count, min, max, mean, m2, last_value,"
+                           " (extract(epoch from last_ts) * 1000)::int8, last_step, last_seq,"
+                           " (extract(epoch from max_ts) * 1000)::int8 from metric_summary"
+                           " where component_id = $1 order by metric_name, shard",
+                           1, vals, NULL);
     if (!res)
         return r->error;
-    for (int i = 0; i < PQntuples(res); i++) {
+    /* Rows of one name are its shards: merge them into one summary. */
+    int rows = PQntuples(res);
+    for (int i = 0; i < rows;) {
+        struct metric_summary total = {0};
+        const char *name = PQgetvalue(res, i, 0), *source = db_text(r, res, i, 1);
+        for (bool first = true; i < rows && strcmp(PQgetvalue(res, i, 0), name) == 0; i++, first = false) {
+            struct metric_summary shard = {
+                .count = db_int64(res, i, 2),
+                .min = strtod(PQgetvalue(res, i, 3), NULL),
+                .max = strtod(PQgetvalue(res, i, 4), NULL),
+                .mean = strtod(PQgetvalue(res, i, 5), NULL),
+                .m2 = strtod(PQgetvalue(res, i, 6), NULL),
+                .last_value = strtod(PQgetvalue(res, i, 7), NULL),
+                .last_ts_ms = db_int64(res, i, 8),
+                .has_last_step = !PQgetisnull(res, i, 9),
+                .last_step = (int)db_int64(res, i, 9),
+                .last_order = db_int64(res, i, 10),
+                .max_ts_ms = db_int64(res, i, 11),
+            };
+            if (first)
+                total = shard;
+            else
+                metric_merge(&total, &shard);
+        }
         cJSON *m = cJSON_CreateObject();
         cJSON_AddItemToArray(out_array, m);
-        long long count = (long long)db_int64(res, i, 6);
-        double m2 = strtod(PQgetvalue(res, i, 8), NULL);
-        json_put_str(m, "MetricName", PQgetvalue(res, i, 0));
-        json_put_str(m, "SourceArn", db_text(r, res, i, 1));
-        json_put_time(m, "TimeStamp", db_int64(res, i, 2));
-        cJSON_AddNumberToObject(m, "Max", strtod(PQgetvalue(res, i, 3), NULL));
-        cJSON_AddNumberToObject(m, "Min", strtod(PQgetvalue(res, i, 4), NULL));
-        cJSON_AddNumberToObject(m, "Last", strtod(PQgetvalue(res, i, 5), NULL));
-        cJSON_AddNumberToObject(m, "Count", (double)count);
-        cJSON_AddNumberToObject(m, "Avg", strtod(PQgetvalue(res, i, 7), NULL));
-        /* Sample standard deviation; one point has none, shown as 0. */
-        cJSON_AddNumberToObject(m, "StdDev", count > 1 ? sqrt(m2 / (double)(count - 1)) : 0.0);
+        json_put_str(m, "MetricName", name);
+        json_put_str(m, "SourceArn", source);
+        json_put_time(m, "TimeStamp", total.max_ts_ms);
+        cJSON_AddNumberToObject(m, "Max", total.max);
+        cJSON_AddNumberToObject(m, "Min", total.min);
+        cJSON_AddNumberToObject(m, "Last", total.last_value);
+        cJSON_AddNumberToObject(m, "Count", (double)total.count);
+        cJSON_AddNumberToObject(m, "Avg", total.mean);
+        cJSON_AddNumberToObject(m, "StdDev", metric_stddev(&total));
     }
     return LD_OK;
 }

@@ -121,7 +121,8 @@ create index metric_point_series_idx on metric_point (component_id, metric_name,
 -- mean/m2 are the running mean and sum of squared deviations. Each database
 -- connection folds its writes into its own shard (backend pid mod 16), so
 -- concurrent writers of one series never wait on one row; readers combine
--- the few shards.
+-- the few shards. Rows are rewritten at every write, so pages keep room for
+-- in-page (HOT) updates and vacuum runs after a fixed number of them.
 create table metric_summary (
     component_id bigint not null references entity (id) on delete cascade,
     metric_name  text not null,
@@ -138,7 +139,7 @@ create table metric_summary (
     last_seq     bigint not null,
     max_ts       timestamptz(3) not null,
     constraint metric_summary_pkey primary key (component_id, metric_name, shard)
-);
+) with (fillfactor = 50, autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000);
 
 -- Merges one map member of a details document: keys in `removals` (a JSON
 -- array) go first, then each key of `additions` replaces its own; keys not

@@ -157,7 +157,7 @@ struct list_query {
     bool has_after, has_before;
     enum list_scope scope;
     const char *scope_value;
-    const char *experiment;    /* trials: only those of this experiment (by name), or NULL */
+    const char *experiment; /* trials: only those of this experiment (by name), or NULL */
     const char *source_uri; /* exact SourceUri, or NULL */
     const char *type;       /* exact ArtifactType/ActionType/ContextType, or NULL */
     int limit;              /* 1..100 */
@@ -178,11 +178,13 @@ enum ld_err store_membership_set(struct request *r, const char *component, const
 /* Appends the component's TrialComponentMetricSummary objects to `out_array`. */
 enum ld_err store_metric_summaries(struct request *r, int64_t component_id, cJSON *out_array);
 
-/* Appends valid points (a JSON array of {MetricName, ts (epoch ms), Step?,
- * Value}) to the component named `component` and folds them into its
- * summaries, in one statement. *found is false when no such component exists
- * (then nothing is stored). */
-enum ld_err store_metrics_put(struct request *r, const char *component, const char *points, bool *found);
+struct metric_point;
+
+/* Appends `n` valid points to the component named `component` and folds them
+ * into its summaries, in one statement. *found is false when no such
+ * component exists (then nothing is stored). */
+enum ld_err store_metrics_put(struct request *r, const char *component, const struct metric_point *points,
+                              size_t n, bool *found);
 
 enum metric_stat { STAT_MIN, STAT_MAX, STAT_AVG, STAT_COUNT, STAT_STDDEV, STAT_LAST };
 
