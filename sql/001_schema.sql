@@ -1,6 +1,9 @@
 -- The whole data model: tenants, typed vertices, association edges, trial
 -- membership, tags, metric points with their summaries, lineage groups.
--- Every row belongs to one (account, region) through tenant_id.
+-- Every row belongs to one (account, region) through tenant_id. Tenants are
+-- never deleted, so tenant_id carries no foreign key: one would take a share
+-- lock on the tenant's single row for every insert, and concurrent writers of
+-- one account would queue on it.
 
 create table tenant (
     id         integer generated always as identity primary key,
@@ -21,7 +24,7 @@ create table service_secret (
 -- One default lineage group per tenant, created with its first lineage entity.
 create table lineage_group (
     id           bigint generated always as identity primary key,
-    tenant_id    integer not null references tenant (id),
+    tenant_id    integer not null,
     name         text not null,
     arn          text not null,
     display_name text,
@@ -39,7 +42,7 @@ create table lineage_group (
 -- ActionType, ContextType, the job kind of a component, 'Experiment').
 create table entity (
     id            bigint generated always as identity primary key,
-    tenant_id     integer not null references tenant (id),
+    tenant_id     integer not null,
     kind          smallint not null,
     name          text,
     name_key      text,
@@ -72,7 +75,7 @@ create index entity_parent_idx on entity (parent_id) where parent_id is not null
 -- Edges, in their stored direction. The primary key serves forward walks,
 -- association_reverse_idx backward ones.
 create table association (
-    tenant_id        integer not null references tenant (id),
+    tenant_id        integer not null,
     source_id        bigint not null references entity (id),
     destination_id   bigint not null references entity (id),
     association_type text,
