@@ -1,10 +1,10 @@
 /* Artifacts, actions and contexts: one set of handlers driven by a row per
  * kind, since the three differ only in member names and a few members. */
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "json_io.h"
+#include "lineaged/artifact_identity.h"
 #include "list_params.h"
 #include "lineaged/store.h"
 #include "op_common.h"
@@ -37,50 +37,6 @@ static void delete_tree(void *p)
     cJSON_Delete(p);
 }
 
-static int compare_source_type(const void *a, const void *b)
-{
-    const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
-    int c = strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(x, "SourceIdType")),
-                   cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(y, "SourceIdType")));
-    return c ? c
-             : strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(x, "Value")),
-                      cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(y, "Value")));
-}
-
-/* The SourceTypes of an artifact as a set: a sorted copy owned by the arena
- * (an empty array when absent), so equal sets print equal. */
-static cJSON *canonical_source_types(struct request *r, const cJSON *source)
-{
-    const cJSON *types = cJSON_GetObjectItemCaseSensitive(source, "SourceTypes");
-    int n = cJSON_GetArraySize(types);
-    const cJSON **items = arena_alloc(r->arena, (size_t)(n ? n : 1) * sizeof *items);
-    int i = 0;
-    const cJSON *t;
-    cJSON_ArrayForEach(t, types) items[i++] = t;
-    qsort(items, (size_t)n, sizeof *items, compare_source_type);
-    cJSON *out = cJSON_CreateArray();
-    arena_defer(r->arena, delete_tree, out);
-    for (i = 0; i < n; i++)
-        if (i == 0 || compare_source_type(&items[i - 1], &items[i]) != 0)
-            cJSON_AddItemToArray(out, cJSON_Duplicate(items[i], 1));
-    return out;
-}
-
-/* An artifact's ARN id: 32 hex digits of a digest of its identity
- * (source URI, type, set of source types), the same in every account. */
-static const char *artifact_id(struct request *r, const char *uri, const char *type, const cJSON *types)
-{
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    const char *identity =
-        arena_printf(r->arena, "%s%c%s%c%s", uri, 0x1f, type, 0x1f, json_print_owned(r, types));
-    EVP_Digest(identity, strlen(identity), md, &len, EVP_md5(), NULL);
-    char *hex = arena_alloc(r->arena, 2 * len + 1);
-    for (unsigned i = 0; i < len; i++)
-        snprintf(hex + 2 * i, 3, "%02x", md[i]);
-    return hex;
-}
-
 static enum ld_err create_entity(const struct lineage_kind *lk, struct request *r, const cJSON *in,
                                  cJSON *out)
 {
@@ -105,9 +61,9 @@ static enum ld_err create_entity(const struct lineage_kind *lk, struct request *
         .status = json_str(in, "Status"),
     };
     if (lk->kind == KIND_ARTIFACT) {
-        cJSON *types = canonical_source_types(r, source);
+        cJSON *types = artifact_source_type_set(r->arena, source);
         cJSON_AddItemToObject(details, "SourceTypes", cJSON_Duplicate(types, 1));
-        e.arn_id = artifact_id(r, e.source_uri, e.vertex_type, types);
+        e.arn_id = artifact_id(r->arena, e.source_uri, e.vertex_type, types);
     }
     e.details = json_print_owned(r, details);
     const char *arn;
@@ -190,7 +146,7 @@ static enum ld_err delete_entity(const struct lineage_kind *lk, struct request *
         enum ld_err err =
             store_artifact_by_source(r, json_str(source, "SourceUri"),
                                      cJSON_GetObjectItemCaseSensitive(source, "SourceTypes")
-                                         ? json_print_owned(r, canonical_source_types(r, source))
+                                         ? json_print_owned(r, artifact_source_type_set(r->arena, source))
                                          : NULL,
                                      &key);
         if (err != LD_OK)
