@@ -56,6 +56,7 @@ static const struct operation operations[] = {
     {"ListTags", op_list_tags},
     {"ListTrialComponents", op_list_trial_components},
     {"ListTrials", op_list_trials},
+    {"QueryLineage", op_query_lineage},
     {"UpdateAction", op_update_action},
     {"UpdateArtifact", op_update_artifact},
     {"UpdateContext", op_update_context},

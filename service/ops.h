@@ -25,6 +25,8 @@ enum ld_err op_update_trial_component(struct request *r, const cJSON *in, cJSON 
 enum ld_err op_delete_trial_component(struct request *r, const cJSON *in, cJSON *out);
 enum ld_err op_list_trial_components(struct request *r, const cJSON *in, cJSON *out);
 
+enum ld_err op_query_lineage(struct request *r, const cJSON *in, cJSON *out);
+
 enum ld_err op_batch_put_metrics(struct request *r, const cJSON *in, cJSON *out);
 enum ld_err op_batch_get_metrics(struct request *r, const cJSON *in, cJSON *out);
 

@@ -28,17 +28,9 @@ static enum ld_err explain_ends(struct request *r, int32_t tenant, const char *s
             if (PQntuples(res))
                 kinds[i] = (int)db_int64(res, 0, 0);
         }
-        if (!kinds[i]) {
-            const char *type =
-                strchr(strchr(strchr(strchr(strchr(arns[i], ':') + 1, ':') + 1, ':') + 1, ':') + 1, ':') + 1;
-            return req_fail(r, LD_ERR_NOT_FOUND, "%s '%s' does not exist.",
-                            strncmp(type, "experiment-trial-component/", 27) == 0 ? "TrialComponent"
-                            : strncmp(type, "experiment/", 11) == 0               ? "Experiment"
-                            : strncmp(type, "artifact/", 9) == 0                  ? "Artifact"
-                            : strncmp(type, "action/", 7) == 0                    ? "Action"
-                                                                                  : "Context",
+        if (!kinds[i])
+            return req_fail(r, LD_ERR_NOT_FOUND, "%s '%s' does not exist.", entity_arn_label(arns[i]),
                             arns[i]);
-        }
     }
     if (kinds[0] <= KIND_TRIAL_COMPONENT && kinds[1] <= KIND_TRIAL_COMPONENT)
         return req_fail(r, LD_ERR_VALIDATION,

@@ -33,6 +33,23 @@ const char *entity_kind_arn_type(enum entity_kind k)
     return kinds[k].arn_type;
 }
 
+const char *entity_arn_label(const char *arn)
+{
+    const char *colon = arn;
+    for (int i = 0; i < 5 && colon; i++)
+        colon = strchr(colon + 1, ':');
+    if (!colon)
+        return "Resource";
+    const char *type = colon + 1;
+    size_t len = strcspn(type, "/");
+    for (int k = KIND_EXPERIMENT; k <= KIND_CONTEXT; k++) {
+        const char *t = entity_kind_arn_type((enum entity_kind)k);
+        if (strlen(t) == len && strncmp(type, t, len) == 0)
+            return entity_kind_label((enum entity_kind)k);
+    }
+    return "Resource";
+}
+
 const char *entity_arn(struct request *r, enum entity_kind k, const char *name)
 {
     char *arn = arena_printf(r->arena, "arn:aws:sagemaker:%s:%s:%s/%s", r->region, r->account,

@@ -40,24 +40,6 @@ enum ld_err tags_put(struct request *r, const char *entity_id, const cJSON *tags
     return LD_OK;
 }
 
-/* The label of the entity kind an ARN names ("Experiment", ...), or "Resource". */
-static const char *arn_label(const char *arn)
-{
-    const char *colon = arn;
-    for (int i = 0; i < 5 && colon; i++)
-        colon = strchr(colon + 1, ':');
-    if (!colon)
-        return "Resource";
-    const char *type = colon + 1;
-    size_t len = strcspn(type, "/");
-    for (int k = KIND_EXPERIMENT; k <= KIND_CONTEXT; k++) {
-        const char *t = entity_kind_arn_type((enum entity_kind)k);
-        if (strlen(t) == len && strncmp(type, t, len) == 0)
-            return entity_kind_label((enum entity_kind)k);
-    }
-    return "Resource";
-}
-
 /* The id of the caller's entity with this ARN, or ResourceNotFound. */
 static enum ld_err entity_id_by_arn(struct request *r, const char *arn, bool lock, const char **id_out)
 {
@@ -79,7 +61,7 @@ static enum ld_err entity_id_by_arn(struct request *r, const char *arn, bool loc
             return LD_OK;
         }
     }
-    return req_fail(r, LD_ERR_NOT_FOUND, "%s '%s' does not exist.", arn_label(arn), arn);
+    return req_fail(r, LD_ERR_NOT_FOUND, "%s '%s' does not exist.", entity_arn_label(arn), arn);
 }
 
 enum ld_err store_tags_add(struct request *r, const char *arn, const cJSON *tags)

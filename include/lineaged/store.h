@@ -48,6 +48,10 @@ enum entity_kind {
 const char *entity_kind_label(enum entity_kind k);
 const char *entity_kind_arn_type(enum entity_kind k);
 
+/* The label of the entity kind an ARN names ("Experiment", ...), or
+ * "Resource" when it names no kind of this service. */
+const char *entity_arn_label(const char *arn);
+
 /* The ARN of a named entity in the caller's scope (name lower-cased); memory from r's arena. */
 const char *entity_arn(struct request *r, enum entity_kind k, const char *name);
 

@@ -1,0 +1,162 @@
+/* Breadth-first lineage walk: one batched adjacency query and one batched
+ * vertex query per level, an id index in the request's arena. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lineaged/graph.h"
+#include "lineaged/store.h"
+#include "store_graph.h"
+
+/* Open-addressed map from vertex id to its index in the walk. */
+struct id_index {
+    int64_t *ids;
+    size_t *slots;
+    size_t cap; /* a power of two */
+    size_t used;
+};
+
+static size_t slot_of(int64_t id, size_t cap)
+{
+    uint64_t h = (uint64_t)id * 0x9E3779B97F4A7C15ULL;
+    return (size_t)(h >> 17) & (cap - 1);
+}
+
+static void index_init(struct arena *a, struct id_index *x, size_t cap)
+{
+    x->cap = cap;
+    x->used = 0;
+    x->ids = arena_alloc(a, cap * sizeof *x->ids);
+    x->slots = arena_alloc(a, cap * sizeof *x->slots);
+    for (size_t i = 0; i < cap; i++)
+        x->slots[i] = SIZE_MAX;
+}
+
+/* The index stored for `id`, or SIZE_MAX. */
+static size_t index_get(const struct id_index *x, int64_t id)
+{
+    for (size_t s = slot_of(id, x->cap);; s = (s + 1) & (x->cap - 1)) {
+        if (x->slots[s] == SIZE_MAX)
+            return SIZE_MAX;
+        if (x->ids[s] == id)
+            return x->slots[s];
+    }
+}
+
+static void index_put(struct arena *a, struct id_index *x, int64_t id, size_t value)
+{
+    if (2 * (x->used + 1) > x->cap) {
+        struct id_index bigger;
+        index_init(a, &bigger, 2 * x->cap);
+        for (size_t s = 0; s < x->cap; s++)
+            if (x->slots[s] != SIZE_MAX)
+                index_put(a, &bigger, x->ids[s], x->slots[s]);
+        *x = bigger;
+    }
+    size_t s = slot_of(id, x->cap);
+    while (x->slots[s] != SIZE_MAX)
+        s = (s + 1) & (x->cap - 1);
+    x->ids[s] = id;
+    x->slots[s] = value;
+    x->used++;
+}
+
+/* A growable array in the arena. */
+static void *grow(struct arena *a, void *items, size_t size, size_t count, size_t *cap)
+{
+    if (count < *cap)
+        return items;
+    size_t n = *cap ? 2 * *cap : 64;
+    void *bigger = arena_alloc(a, n * size);
+    if (items)
+        memcpy(bigger, items, count * size);
+    *cap = n;
+    return bigger;
+}
+
+static int compare_edges(const void *a, const void *b)
+{
+    const struct graph_edge *x = a, *y = b;
+    if (x->source_id != y->source_id)
+        return x->source_id < y->source_id ? -1 : 1;
+    return x->destination_id < y->destination_id ? -1 : x->destination_id > y->destination_id;
+}
+
+enum ld_err graph_walk(struct request *r, const char *start, enum walk_direction dir, int max_depth,
+                       size_t budget, struct graph_walk *out)
+{
+    memset(out, 0, sizeof *out);
+    struct graph_vertex first;
+    int32_t tenant;
+    bool found;
+    enum ld_err e = store_graph_start(r, start, &tenant, &first, &found);
+    if (e != LD_OK)
+        return e;
+    if (!found)
+        return req_fail(r, LD_ERR_NOT_FOUND, "%s '%s' does not exist.", entity_arn_label(start), start);
+    size_t vcap = 0, ecap = 0;
+    struct id_index seen;
+    index_init(r->arena, &seen, 64);
+    out->vertices = grow(r->arena, NULL, sizeof *out->vertices, 0, &vcap);
+    first.depth = 0;
+    out->vertices[out->vertex_count++] = first;
+    index_put(r->arena, &seen, first.id, 0);
+
+    size_t level_start = 0;
+    for (int depth = 0; depth < max_depth && level_start < out->vertex_count; depth++) {
+        size_t level_end = out->vertex_count, n = level_end - level_start;
+        int64_t *frontier = arena_alloc(r->arena, n * sizeof *frontier);
+        for (size_t i = 0; i < n; i++)
+            frontier[i] = out->vertices[level_start + i].id;
+        struct graph_edge *edges;
+        size_t edge_count;
+        if ((e = store_graph_adjacent(r, frontier, n, dir, &edges, &edge_count)) != LD_OK)
+            return e;
+        /* Ends not seen yet, each once, to fetch as the next level. */
+        int64_t *fresh = arena_alloc(r->arena, (2 * edge_count + 1) * sizeof *fresh);
+        size_t fresh_count = 0;
+        struct id_index asked;
+        index_init(r->arena, &asked, 64);
+        for (size_t i = 0; i < edge_count; i++) {
+            int64_t ends[2] = {edges[i].source_id, edges[i].destination_id};
+            for (int k = 0; k < 2; k++)
+                if (index_get(&seen, ends[k]) == SIZE_MAX && index_get(&asked, ends[k]) == SIZE_MAX) {
+                    index_put(r->arena, &asked, ends[k], 0);
+                    fresh[fresh_count++] = ends[k];
+                }
+        }
+        if (out->vertex_count + fresh_count > budget)
+            return req_fail(r, LD_ERR_VALIDATION,
+                            "The lineage query reaches more than %zu entities; narrow it with MaxDepth or "
+                            "Direction.",
+                            budget);
+        struct graph_vertex *reached = NULL;
+        size_t reached_count = 0;
+        if (fresh_count &&
+            (e = store_graph_vertices(r, tenant, fresh, fresh_count, &reached, &reached_count)) != LD_OK)
+            return e;
+        for (size_t i = 0; i < reached_count; i++) {
+            out->vertices = grow(r->arena, out->vertices, sizeof *out->vertices, out->vertex_count, &vcap);
+            reached[i].depth = depth + 1;
+            index_put(r->arena, &seen, reached[i].id, out->vertex_count);
+            out->vertices[out->vertex_count++] = reached[i];
+        }
+        /* Keep the traversed edges whose both ends are vertices of the caller's. */
+        for (size_t i = 0; i < edge_count; i++) {
+            if (index_get(&seen, edges[i].source_id) == SIZE_MAX ||
+                index_get(&seen, edges[i].destination_id) == SIZE_MAX)
+                continue;
+            out->edges = grow(r->arena, out->edges, sizeof *out->edges, out->edge_count, &ecap);
+            out->edges[out->edge_count++] = edges[i];
+        }
+        level_start = level_end;
+    }
+    /* An edge between two vertices of one level, or met again from its other
+     * end, was fetched twice: keep each once. */
+    qsort(out->edges, out->edge_count, sizeof *out->edges, compare_edges);
+    size_t kept = 0;
+    for (size_t i = 0; i < out->edge_count; i++)
+        if (kept == 0 || compare_edges(&out->edges[kept - 1], &out->edges[i]) != 0)
+            out->edges[kept++] = out->edges[i];
+    out->edge_count = kept;
+    return LD_OK;
+}

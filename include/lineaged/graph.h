@@ -1,0 +1,78 @@
+/* The lineage graph engine: a breadth-first walk over associations from one
+ * start vertex, level by level with one batched query per level, and the
+ * QueryLineage selection over the walk. */
+#ifndef LINEAGED_GRAPH_H
+#define LINEAGED_GRAPH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lineaged/request.h"
+
+enum walk_direction { WALK_BOTH, WALK_ASCENDANTS, WALK_DESCENDANTS };
+
+/* A vertex as the walk and the filters see it; strings from the request's arena. */
+struct graph_vertex {
+    int64_t id;
+    int kind; /* enum entity_kind */
+    const char *arn;
+    const char *type;         /* the QueryLineage Type */
+    const char *lineage_type; /* TrialComponent, Artifact, Context or Action */
+    int64_t created_ms, modified_ms;
+    const char *properties; /* JSON object text, or NULL */
+    int depth;              /* associations from the start */
+};
+
+/* An association in its stored direction. */
+struct graph_edge {
+    int64_t source_id, destination_id;
+    const char *type; /* AssociationType, or NULL */
+};
+
+/* What a walk reached: vertices[0] is the start; `edges` are the associations
+ * the walk traversed (each once), which includes every edge leaving a vertex
+ * closer than the depth limit in the walk's direction. */
+struct graph_walk {
+    struct graph_vertex *vertices;
+    size_t vertex_count;
+    struct graph_edge *edges;
+    size_t edge_count;
+};
+
+/* Walks from the vertex with ARN `start` in the caller's scope, up to
+ * `max_depth` associations, visiting at most `budget` vertices (a
+ * ValidationException past it). A missing start is ResourceNotFound. */
+enum ld_err graph_walk(struct request *r, const char *start, enum walk_direction dir, int max_depth,
+                       size_t budget, struct graph_walk *out);
+
+/* QueryLineage's filters; empty lists and absent bounds select everything. */
+struct lineage_filters {
+    const char *const *types;
+    size_t type_count;
+    const char *const *lineage_types;
+    size_t lineage_type_count;
+    bool has_created_before, has_created_after, has_modified_before, has_modified_after;
+    int64_t created_before, created_after, modified_before, modified_after;
+    const char *properties; /* JSON object text of wanted pairs, or NULL */
+};
+
+/* QueryLineage's answer before paging: vertex indexes into the walk in result
+ * order (depth, then ARN) and, per returned edge, its index and the result
+ * position of its later end. */
+struct lineage_selection {
+    size_t *vertices;
+    size_t vertex_count;
+    size_t *edges;
+    size_t *edge_page_position;
+    size_t *edge_source, *edge_destination; /* walk indexes of each returned edge's ends */
+    size_t edge_count;
+};
+
+/* Without edges: the matching vertices, never the start. With edges: the
+ * start, the matching vertices and every vertex on a shortest path from the
+ * start to one of them, with every traversed edge between two of them. */
+void lineage_select(struct request *r, const struct graph_walk *w, const struct lineage_filters *f,
+                    bool include_edges, struct lineage_selection *out);
+
+#endif

@@ -1,0 +1,104 @@
+/* The lineage walk's reads in PostgreSQL: the associations of a frontier and
+ * the details of newly reached vertices, one batched statement each. */
+#include <libpq-fe.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "store_graph.h"
+
+/* The frontier's ids as an int8[] parameter. */
+static const char *id_array(struct request *r, const int64_t *ids, size_t n)
+{
+    const char **items = arena_alloc(r->arena, (n ? n : 1) * sizeof *items);
+    for (size_t i = 0; i < n; i++)
+        items[i] = db_param_int(r, ids[i]);
+    return db_param_array(r, items, n, false);
+}
+
+static const char *const adjacent_sql[] = {
+    [WALK_BOTH] = "select source_id, destination_id, association_type from association where source_id = "
+                  "any($1::int8[])"
+                  " union select source_id, destination_id, association_type from association"
+                  " where destination_id = any($1::int8[])",
+    [WALK_ASCENDANTS] = "select source_id, destination_id, association_type from association"
+                        " where destination_id = any($1::int8[])",
+    [WALK_DESCENDANTS] = "select source_id, destination_id, association_type from association"
+                         " where source_id = any($1::int8[])",
+};
+
+enum ld_err store_graph_adjacent(struct request *r, const int64_t *ids, size_t n, enum walk_direction dir,
+                                 struct graph_edge **edges, size_t *count)
+{
+    const char *vals[] = {id_array(r, ids, n)};
+    PGresult *res = db_run(r, adjacent_sql[dir], 1, vals, NULL);
+    if (!res)
+        return r->error;
+    *count = (size_t)PQntuples(res);
+    *edges = arena_alloc(r->arena, (*count ? *count : 1) * sizeof **edges);
+    for (size_t i = 0; i < *count; i++)
+        (*edges)[i] = (struct graph_edge){db_int64(res, (int)i, 0), db_int64(res, (int)i, 1),
+                                          db_text(r, res, (int)i, 2)};
+    return LD_OK;
+}
+
+/* The QueryLineage Type and LineageType of each kind of vertex: a component
+ * shows its job kind without the SageMaker prefix, an experiment is a context. */
+#define VERTEX_COLUMNS                                                                                       \
+    "id, kind, arn, case kind when 1 then 'Experiment'"                                                      \
+    " when 3 then coalesce(regexp_replace(source_type, '^SageMaker', ''), 'TrialComponent')"                 \
+    " else vertex_type end,"                                                                                 \
+    " case kind when 3 then 'TrialComponent' when 4 then 'Artifact' when 5 then 'Action' else 'Context' "    \
+    "end,"                                                                                                   \
+    " (extract(epoch from created_at) * 1000)::int8, (extract(epoch from modified_at) * 1000)::int8,"        \
+    " (details->'Properties')::text"
+
+static void vertex_from_row(struct request *r, const PGresult *res, int row, struct graph_vertex *v)
+{
+    v->id = db_int64(res, row, 0);
+    v->kind = (int)db_int64(res, row, 1);
+    v->arn = db_text(r, res, row, 2);
+    v->type = db_text(r, res, row, 3);
+    v->lineage_type = db_text(r, res, row, 4);
+    v->created_ms = db_int64(res, row, 5);
+    v->modified_ms = db_int64(res, row, 6);
+    v->properties = db_text(r, res, row, 7);
+}
+
+enum ld_err store_graph_vertices(struct request *r, int32_t tenant, const int64_t *ids, size_t n,
+                                 struct graph_vertex **out, size_t *count)
+{
+    const char *vals[] = {db_param_int(r, tenant), id_array(r, ids, n)};
+    PGresult *res =
+        db_run(r,
+               "select " VERTEX_COLUMNS " from entity where tenant_id = $1 and id = any($2::int8[])"
+               " and kind <> 2",
+               2, vals, NULL);
+    if (!res)
+        return r->error;
+    *count = (size_t)PQntuples(res);
+    *out = arena_alloc(r->arena, (*count ? *count : 1) * sizeof **out);
+    for (size_t i = 0; i < *count; i++)
+        vertex_from_row(r, res, (int)i, &(*out)[i]);
+    return LD_OK;
+}
+
+enum ld_err store_graph_start(struct request *r, const char *arn, int32_t *tenant, struct graph_vertex *out,
+                              bool *found)
+{
+    *found = false;
+    enum ld_err e = db_tenant(r, false, tenant);
+    if (e != LD_OK || !*tenant)
+        return e;
+    const char *vals[] = {db_param_int(r, *tenant), arn};
+    PGresult *res = db_run(
+        r, "select " VERTEX_COLUMNS " from entity where tenant_id = $1 and arn = lower($2) and kind <> 2", 2,
+        vals, NULL);
+    if (!res)
+        return r->error;
+    if (PQntuples(res) == 1) {
+        vertex_from_row(r, res, 0, out);
+        *found = true;
+    }
+    return LD_OK;
+}
