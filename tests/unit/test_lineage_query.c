@@ -1,0 +1,104 @@
+/* QueryLineage's selection over a hand-made walk: filters choose without
+ * pruning, IncludeEdges adds the start and every vertex on a shortest path,
+ * results come in (depth, ARN) order and each edge with its later end. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "lineaged/graph.h"
+
+static struct arena *a;
+static struct request r;
+
+static void setup(void)
+{
+    a = arena_create();
+    memset(&r, 0, sizeof r);
+    r.arena = a;
+}
+
+static void teardown(void) { arena_destroy(a); }
+
+TestSuite(lineage_query, .init = setup, .fini = teardown);
+
+/* A walk from s (depth 0) over a diamond s -> a, s -> b, a -> t, b -> t, a
+ * side branch s -> x, and an edge closing a cycle t -> s. */
+static struct graph_vertex vs[] = {
+    {.id = 1, .arn = "arn:s", .type = "Model", .lineage_type = "Artifact", .depth = 0},
+    {.id = 2, .arn = "arn:b", .type = "TrainingJob", .lineage_type = "TrialComponent", .depth = 1},
+    {.id = 3, .arn = "arn:a", .type = "TrainingJob", .lineage_type = "TrialComponent", .depth = 1},
+    {.id = 4, .arn = "arn:x", .type = "Image", .lineage_type = "Artifact", .depth = 1,
+     .properties = "{\"team\":\"red\"}"},
+    {.id = 5, .arn = "arn:t", .type = "DataSet", .lineage_type = "Artifact", .depth = 2},
+};
+static struct graph_edge es[] = {
+    {1, 3, "Produced"}, {1, 2, "Produced"}, {3, 5, NULL}, {2, 5, NULL}, {1, 4, NULL}, {5, 1, "SameAs"},
+};
+static const struct graph_walk walk = {vs, 5, es, 6};
+
+static const char *arn_at(const struct lineage_selection *s, size_t i) { return vs[s->vertices[i]].arn; }
+
+Test(lineage_query, without_edges_returns_matches_in_depth_then_arn_order_never_the_start)
+{
+    struct lineage_filters f = {0};
+    struct lineage_selection s;
+    lineage_select(&r, &walk, &f, false, &s);
+    cr_assert_eq(s.vertex_count, 4);
+    const char *want[] = {"arn:a", "arn:b", "arn:x", "arn:t"};
+    for (size_t i = 0; i < 4; i++)
+        cr_assert_str_eq(arn_at(&s, i), want[i]);
+    cr_assert_eq(s.edge_count, 0);
+}
+
+Test(lineage_query, filters_choose_and_lists_or)
+{
+    const char *types[] = {"DataSet", "Image"};
+    const char *lineage[] = {"Artifact"};
+    struct lineage_filters f = {.types = types, .type_count = 2, .lineage_types = lineage, .lineage_type_count = 1};
+    struct lineage_selection s;
+    lineage_select(&r, &walk, &f, false, &s);
+    cr_assert_eq(s.vertex_count, 2);
+    cr_assert_str_eq(arn_at(&s, 0), "arn:x");
+    cr_assert_str_eq(arn_at(&s, 1), "arn:t");
+    struct lineage_filters p = {.properties = "{\"team\":\"red\",\"tier\":\"gold\"}"};
+    lineage_select(&r, &walk, &p, false, &s);
+    cr_assert_eq(s.vertex_count, 1);
+    cr_assert_str_eq(arn_at(&s, 0), "arn:x");
+}
+
+Test(lineage_query, with_edges_keeps_every_shortest_path_and_the_edges_between_kept_vertices)
+{
+    const char *types[] = {"DataSet"};
+    struct lineage_filters f = {.types = types, .type_count = 1};
+    struct lineage_selection s;
+    lineage_select(&r, &walk, &f, true, &s);
+    /* The start, both middles of the diamond, the target; not the side branch. */
+    cr_assert_eq(s.vertex_count, 4);
+    const char *want[] = {"arn:s", "arn:a", "arn:b", "arn:t"};
+    for (size_t i = 0; i < 4; i++)
+        cr_assert_str_eq(arn_at(&s, i), want[i]);
+    /* Four diamond edges and the cycle's closing edge t -> s. */
+    cr_assert_eq(s.edge_count, 5);
+    for (size_t i = 0; i < s.edge_count; i++) {
+        size_t ps = 0, pd = 0;
+        for (size_t k = 0; k < s.vertex_count; k++) {
+            if (s.vertices[k] == s.edge_source[i])
+                ps = k;
+            if (s.vertices[k] == s.edge_destination[i])
+                pd = k;
+        }
+        cr_assert_eq(s.edge_page_position[i], ps > pd ? ps : pd, "an edge goes with its later end");
+        if (i > 0)
+            cr_assert_geq(s.edge_page_position[i], s.edge_page_position[i - 1]);
+    }
+}
+
+Test(lineage_query, with_edges_and_no_match_returns_the_start_alone)
+{
+    const char *types[] = {"Endpoint"};
+    struct lineage_filters f = {.types = types, .type_count = 1};
+    struct lineage_selection s;
+    lineage_select(&r, &walk, &f, true, &s);
+    cr_assert_eq(s.vertex_count, 1);
+    cr_assert_str_eq(arn_at(&s, 0), "arn:s");
+    cr_assert_eq(s.edge_count, 0);
+}
