@@ -128,9 +128,11 @@ void lineage_select(struct request *r, const struct graph_walk *w, const struct 
             for (size_t e = 0; e < w->edge_count; e++) {
                 size_t a = src[e], b = dst[e];
                 int da = w->vertices[a].depth, db = w->vertices[b].depth;
-                if (db == d && da == d - 1 && keep[b])
+                /* Only steps the walk itself took: forward for
+                 * descendants, backward for ascendants, either for both. */
+                if (w->direction != WALK_ASCENDANTS && db == d && da == d - 1 && keep[b])
                     keep[a] = true;
-                if (da == d && db == d - 1 && keep[a])
+                if (w->direction != WALK_DESCENDANTS && da == d && db == d - 1 && keep[a])
                     keep[b] = true;
             }
     }

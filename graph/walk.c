@@ -85,6 +85,7 @@ enum ld_err graph_walk(struct request *r, const char *start, enum walk_direction
                        size_t budget, struct graph_walk *out)
 {
     memset(out, 0, sizeof *out);
+    out->direction = dir;
     struct graph_vertex first;
     int32_t tenant;
     bool found;

@@ -34,6 +34,7 @@ struct graph_edge {
  * the walk traversed (each once), which includes every edge leaving a vertex
  * closer than the depth limit in the walk's direction. */
 struct graph_walk {
+    enum walk_direction direction;
     struct graph_vertex *vertices;
     size_t vertex_count;
     struct graph_edge *edges;

@@ -33,7 +33,7 @@ static struct graph_vertex vs[] = {
 static struct graph_edge es[] = {
     {1, 3, "Produced"}, {1, 2, "Produced"}, {3, 5, NULL}, {2, 5, NULL}, {1, 4, NULL}, {5, 1, "SameAs"},
 };
-static const struct graph_walk walk = {vs, 5, es, 6};
+static const struct graph_walk walk = {WALK_DESCENDANTS, vs, 5, es, 6};
 
 static const char *arn_at(const struct lineage_selection *s, size_t i) { return vs[s->vertices[i]].arn; }
 
@@ -101,4 +101,30 @@ Test(lineage_query, with_edges_and_no_match_returns_the_start_alone)
     cr_assert_eq(s.vertex_count, 1);
     cr_assert_str_eq(arn_at(&s, 0), "arn:s");
     cr_assert_eq(s.edge_count, 0);
+}
+
+/* Regression: a vertex nearer the start that the walk only reaches against
+ * the walk's direction from a match is on no shortest path to it. */
+Test(lineage_query, paths_follow_the_walk_direction)
+{
+    struct graph_vertex v[] = {
+        {.id = 1, .arn = "arn:raw", .type = "DataSet", .lineage_type = "Artifact", .depth = 0},
+        {.id = 2, .arn = "arn:labels", .type = "DataSet", .lineage_type = "Artifact", .depth = 1},
+        {.id = 3, .arn = "arn:clean", .type = "DataSet", .lineage_type = "Artifact", .depth = 1},
+        {.id = 4, .arn = "arn:train", .type = "TrainingJob", .lineage_type = "TrialComponent", .depth = 2},
+    };
+    struct graph_edge e[] = {{1, 2, NULL}, {1, 3, NULL}, {3, 4, NULL}, {4, 2, NULL}};
+    struct graph_walk w = {WALK_DESCENDANTS, v, 4, e, 4};
+    const char *lineage[] = {"TrialComponent"};
+    struct lineage_filters f = {.lineage_types = lineage, .lineage_type_count = 1};
+    struct lineage_selection s;
+    lineage_select(&r, &w, &f, true, &s);
+    cr_assert_eq(s.vertex_count, 3);
+    cr_assert_str_eq(v[s.vertices[0]].arn, "arn:raw");
+    cr_assert_str_eq(v[s.vertices[1]].arn, "arn:clean");
+    cr_assert_str_eq(v[s.vertices[2]].arn, "arn:train");
+    cr_assert_eq(s.edge_count, 2);
+    w.direction = WALK_BOTH; /* walking both ways, labels -> train is a step too */
+    lineage_select(&r, &w, &f, true, &s);
+    cr_assert_eq(s.vertex_count, 4);
 }
