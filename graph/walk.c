@@ -153,7 +153,8 @@ enum ld_err graph_walk(struct request *r, const char *start, enum walk_direction
     }
     /* An edge between two vertices of one level, or met again from its other
      * end, was fetched twice: keep each once. */
-    qsort(out->edges, out->edge_count, sizeof *out->edges, compare_edges);
+    if (out->edge_count)
+        qsort(out->edges, out->edge_count, sizeof *out->edges, compare_edges);
     size_t kept = 0;
     for (size_t i = 0; i < out->edge_count; i++)
         if (kept == 0 || compare_edges(&out->edges[kept - 1], &out->edges[i]) != 0)
