@@ -56,29 +56,6 @@ static int by_depth_then_arn(const void *a, const void *b)
     return strcmp(x->arn, y->arn);
 }
 
-/* The walk's index of vertex `id`, by binary search over ids sorted in `by_id`. */
-static size_t find_vertex(const struct graph_walk *w, const size_t *by_id, int64_t id)
-{
-    size_t lo = 0, hi = w->vertex_count;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int64_t m = w->vertices[by_id[mid]].id;
-        if (m == id)
-            return by_id[mid];
-        if (m < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return SIZE_MAX;
-}
-
-static int by_id(const void *a, const void *b)
-{
-    int64_t x = ordering->vertices[*(const size_t *)a].id, y = ordering->vertices[*(const size_t *)b].id;
-    return x < y ? -1 : x > y;
-}
-
 struct ranked_edge {
     size_t edge;
     size_t position;
@@ -104,17 +81,6 @@ void lineage_select(struct request *r, const struct graph_walk *w, const struct 
     cJSON_Delete(want);
 
     ordering = w;
-    size_t *ids = arena_alloc(r->arena, n * sizeof *ids);
-    for (size_t i = 0; i < n; i++)
-        ids[i] = i;
-    qsort(ids, n, sizeof *ids, by_id);
-    /* Each edge's ends as walk indexes. */
-    size_t *src = arena_alloc(r->arena, (w->edge_count + 1) * sizeof *src);
-    size_t *dst = arena_alloc(r->arena, (w->edge_count + 1) * sizeof *dst);
-    for (size_t e = 0; e < w->edge_count; e++) {
-        src[e] = find_vertex(w, ids, w->edges[e].source_id);
-        dst[e] = find_vertex(w, ids, w->edges[e].destination_id);
-    }
 
     if (include_edges) {
         /* The start, and every vertex on a shortest path to a kept one: walk
@@ -126,7 +92,7 @@ void lineage_select(struct request *r, const struct graph_walk *w, const struct 
                 deepest = w->vertices[i].depth;
         for (int d = deepest; d > 0; d--)
             for (size_t e = 0; e < w->edge_count; e++) {
-                size_t a = src[e], b = dst[e];
+                size_t a = w->edges[e].source, b = w->edges[e].destination;
                 int da = w->vertices[a].depth, db = w->vertices[b].depth;
                 /* Only steps the walk itself took: forward for
                  * descendants, backward for ascendants, either for both. */
@@ -151,20 +117,16 @@ void lineage_select(struct request *r, const struct graph_walk *w, const struct 
     struct ranked_edge *ranked = arena_alloc(r->arena, (w->edge_count + 1) * sizeof *ranked);
     size_t m = 0;
     for (size_t e = 0; e < w->edge_count; e++)
-        if (keep[src[e]] && keep[dst[e]]) {
-            size_t ps = position[src[e]], pd = position[dst[e]];
+        if (keep[w->edges[e].source] && keep[w->edges[e].destination]) {
+            size_t ps = position[w->edges[e].source], pd = position[w->edges[e].destination];
             ranked[m++] = (struct ranked_edge){e, ps > pd ? ps : pd};
         }
     qsort(ranked, m, sizeof *ranked, by_position);
     out->edges = arena_alloc(r->arena, (m ? m : 1) * sizeof *out->edges);
     out->edge_page_position = arena_alloc(r->arena, (m ? m : 1) * sizeof *out->edge_page_position);
-    out->edge_source = arena_alloc(r->arena, (m ? m : 1) * sizeof *out->edge_source);
-    out->edge_destination = arena_alloc(r->arena, (m ? m : 1) * sizeof *out->edge_destination);
     for (size_t i = 0; i < m; i++) {
         out->edges[i] = ranked[i].edge;
         out->edge_page_position[i] = ranked[i].position;
-        out->edge_source[i] = src[ranked[i].edge];
-        out->edge_destination[i] = dst[ranked[i].edge];
     }
     out->edge_count = m;
 }

@@ -73,6 +73,19 @@ static void *grow(struct arena *a, void *items, size_t size, size_t count, size_
     return bigger;
 }
 
+/* Keeps the traversed edges whose both ends are vertices of the walk. */
+static void keep_edges(struct request *r, struct graph_walk *out, const struct id_index *seen,
+                       const struct graph_edge *edges, size_t edge_count, size_t *ecap)
+{
+    for (size_t i = 0; i < edge_count; i++) {
+        if (index_get(seen, edges[i].source_id) == SIZE_MAX ||
+            index_get(seen, edges[i].destination_id) == SIZE_MAX)
+            continue;
+        out->edges = grow(r->arena, out->edges, sizeof *out->edges, out->edge_count, ecap);
+        out->edges[out->edge_count++] = edges[i];
+    }
+}
+
 static int compare_edges(const void *a, const void *b)
 {
     const struct graph_edge *x = a, *y = b;
@@ -81,10 +94,38 @@ static int compare_edges(const void *a, const void *b)
     return x->destination_id < y->destination_id ? -1 : x->destination_id > y->destination_id;
 }
 
-enum ld_err graph_walk(struct request *r, const char *start, enum walk_direction dir, int max_depth,
-                       size_t budget, struct graph_walk *out)
+/* Marks the frontier vertices [from, to) that `edges` lead on from to
+ * vertices the walk does not hold, with how many such edges each has. */
+static void mark_unexplored(struct request *r, struct graph_walk *out, const struct id_index *seen,
+                            size_t from, size_t to, const struct graph_edge *edges, size_t edge_count)
+{
+    size_t *count = arena_alloc(r->arena, (to - from + 1) * sizeof *count);
+    for (size_t i = 0; i < edge_count; i++) {
+        size_t s = index_get(seen, edges[i].source_id), d = index_get(seen, edges[i].destination_id);
+        if (s != SIZE_MAX && d == SIZE_MAX && s >= from && s < to)
+            count[s - from]++;
+        if (d != SIZE_MAX && s == SIZE_MAX && d >= from && d < to)
+            count[d - from]++;
+    }
+    size_t marked = out->truncated_count, n = 0;
+    for (size_t v = 0; v < to - from; v++)
+        n += count[v] > 0;
+    struct graph_truncation *all = arena_alloc(r->arena, (marked + n + 1) * sizeof *all);
+    if (marked)
+        memcpy(all, out->truncated, marked * sizeof *all);
+    for (size_t v = 0; v < to - from; v++)
+        if (count[v])
+            all[out->truncated_count++] = (struct graph_truncation){from + v, count[v]};
+    out->truncated = all;
+}
+
+enum ld_err graph_walk(struct request *r, const char *start, const struct walk_options *opt,
+                       struct graph_walk *out)
 {
     memset(out, 0, sizeof *out);
+    enum walk_direction dir = opt->direction;
+    int max_depth = opt->max_depth;
+    size_t budget = opt->budget;
     out->direction = dir;
     struct graph_vertex first;
     int32_t tenant;
@@ -125,6 +166,12 @@ enum ld_err graph_walk(struct request *r, const char *start, enum walk_direction
                     fresh[fresh_count++] = ends[k];
                 }
         }
+        if (out->vertex_count + fresh_count > budget && opt->truncate) {
+            mark_unexplored(r, out, &seen, level_start, level_end, edges, edge_count);
+            level_start = level_end; /* nothing left to look past */
+            keep_edges(r, out, &seen, edges, edge_count, &ecap);
+            break;
+        }
         if (out->vertex_count + fresh_count > budget)
             return req_fail(r, LD_ERR_VALIDATION,
                             "The lineage query reaches more than %zu entities; narrow it with MaxDepth or "
@@ -141,15 +188,20 @@ enum ld_err graph_walk(struct request *r, const char *start, enum walk_direction
             index_put(r->arena, &seen, reached[i].id, out->vertex_count);
             out->vertices[out->vertex_count++] = reached[i];
         }
-        /* Keep the traversed edges whose both ends are vertices of the caller's. */
-        for (size_t i = 0; i < edge_count; i++) {
-            if (index_get(&seen, edges[i].source_id) == SIZE_MAX ||
-                index_get(&seen, edges[i].destination_id) == SIZE_MAX)
-                continue;
-            out->edges = grow(r->arena, out->edges, sizeof *out->edges, out->edge_count, &ecap);
-            out->edges[out->edge_count++] = edges[i];
-        }
+        keep_edges(r, out, &seen, edges, edge_count, &ecap);
         level_start = level_end;
+    }
+    /* Stopped by the depth limit: what would the next level have been? */
+    if (opt->truncate && level_start < out->vertex_count) {
+        size_t n = out->vertex_count - level_start;
+        int64_t *frontier = arena_alloc(r->arena, n * sizeof *frontier);
+        for (size_t i = 0; i < n; i++)
+            frontier[i] = out->vertices[level_start + i].id;
+        struct graph_edge *edges;
+        size_t edge_count;
+        if ((e = store_graph_adjacent(r, frontier, n, dir, &edges, &edge_count)) != LD_OK)
+            return e;
+        mark_unexplored(r, out, &seen, level_start, out->vertex_count, edges, edge_count);
     }
     /* An edge between two vertices of one level, or met again from its other
      * end, was fetched twice: keep each once. */
@@ -160,5 +212,9 @@ enum ld_err graph_walk(struct request *r, const char *start, enum walk_direction
         if (kept == 0 || compare_edges(&out->edges[kept - 1], &out->edges[i]) != 0)
             out->edges[kept++] = out->edges[i];
     out->edge_count = kept;
+    for (size_t i = 0; i < kept; i++) {
+        out->edges[i].source = index_get(&seen, out->edges[i].source_id);
+        out->edges[i].destination = index_get(&seen, out->edges[i].destination_id);
+    }
     return LD_OK;
 }

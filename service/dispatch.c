@@ -113,7 +113,7 @@ static void delete_tree(void *p)
     cJSON_Delete(p);
 }
 
-static void put_json(struct request *r, cJSON *body, int status, struct reply *out)
+void reply_json(struct request *r, cJSON *body, int status, struct reply *out)
 {
     char *text = cJSON_PrintUnformatted(body);
     if (!text) {
@@ -136,7 +136,7 @@ void reply_error(struct request *r, struct reply *out)
     cJSON_AddStringToObject(body, "message", message);
     if (ld_err_has_message_member(r->error))
         cJSON_AddStringToObject(body, "Message", message);
-    put_json(r, body, ld_err_status(r->error), out);
+    reply_json(r, body, ld_err_status(r->error), out);
     out->error_type = type;
 }
 
@@ -211,7 +211,7 @@ static void run_operation(struct request *r, const struct api_op *op, const char
         e = handler(r, in, result);
         store_end_request(r->store);
         if (e == LD_OK) {
-            put_json(r, result, 200, out);
+            reply_json(r, result, 200, out);
             return;
         }
     }

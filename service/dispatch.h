@@ -35,6 +35,9 @@ void dispatch_sagemaker(const struct service *svc, struct request *r, const char
 int dispatch_metrics(const struct service *svc, struct request *r, const char *method, const char *path,
                      const char *body, size_t len, struct reply *out);
 
+/* Fills `out` with `body` printed (freed with the request) and `status`. */
+void reply_json(struct request *r, cJSON *body, int status, struct reply *out);
+
 /* Fills `out` with the error recorded on `r`. */
 void reply_error(struct request *r, struct reply *out);
 

@@ -23,6 +23,7 @@
 
 #include "lineaged/scope.h"
 #include "lineaged/store.h"
+#include "native_api.h"
 
 /* The API's limit; larger bodies (up to the hard cap) get a JSON 413, and
  * evhttp itself refuses anything beyond the hard cap before reading it. */
@@ -76,6 +77,36 @@ static void serve_health(struct worker *w, struct request *r, struct reply *rep)
     rep->status = up ? 200 : 503;
 }
 
+/* Decodes the query string for the native API; the explorer has no SigV4
+ * signer, so `account` and `region` parameters choose the scope when the
+ * request carries no Authorization header. */
+static int serve_native(struct worker *w, struct request *r, const char *uri, const char *path,
+                        struct reply *rep)
+{
+    struct evkeyvalq q;
+    const char *query = strchr(uri, '?');
+    if (evhttp_parse_query_str(query ? query + 1 : "", &q) != 0) {
+        req_fail(r, LD_ERR_VALIDATION, "The query string cannot be read.");
+        reply_error(r, rep);
+        return 1;
+    }
+    size_t n = 0, i = 0;
+    for (struct evkeyval *kv = q.tqh_first; kv; kv = kv->next.tqe_next)
+        n++;
+    struct query_param *params = arena_alloc(w->arena, (n ? n : 1) * sizeof *params);
+    for (struct evkeyval *kv = q.tqh_first; kv; kv = kv->next.tqe_next, i++)
+        params[i] = (struct query_param){arena_strdup(w->arena, kv->key), arena_strdup(w->arena, kv->value)};
+    evhttp_clear_headers(&q);
+    if (!r->access_key[0])
+        for (i = 0; i < n; i++) {
+            if (strcmp(params[i].key, "account") == 0)
+                r->account = params[i].value;
+            if (strcmp(params[i].key, "region") == 0)
+                r->region = params[i].value;
+        }
+    return native_api_serve(r, path, params, n, rep);
+}
+
 static void fail_route(struct request *r, struct reply *rep, enum ld_err e, const char *fmt, const char *arg)
 {
     req_fail(r, e, fmt, arg);
@@ -112,6 +143,10 @@ static void on_request(struct evhttp_request *req, void *arg)
     } else if (strcmp(path, "/health") == 0 && method == EVHTTP_REQ_GET) {
         content_type = "application/json";
         serve_health(w, &r, &rep);
+    } else if (method == EVHTTP_REQ_GET && strncmp(path, "/api/", 5) == 0) {
+        content_type = "application/json";
+        if (!serve_native(w, &r, uri, path, &rep))
+            fail_route(&r, &rep, LD_ERR_UNKNOWN_OPERATION, "No operation is served at %s.", path);
     } else if (strcmp(path, "/") == 0) {
         if (method == EVHTTP_REQ_POST)
             dispatch_sagemaker(w->svc, &r, evhttp_find_header(in, "X-Amz-Target"), data, len, &rep);

@@ -77,7 +77,8 @@ enum ld_err op_query_lineage(struct request *r, const cJSON *in, cJSON *out)
         return req_fail(r, LD_ERR_VALIDATION, "The NextToken is not valid for this request.");
 
     struct graph_walk walk;
-    if ((e = graph_walk(r, start, dir, depth, WALK_BUDGET, &walk)) != LD_OK)
+    struct walk_options opt = {.direction = dir, .max_depth = depth, .budget = WALK_BUDGET};
+    if ((e = graph_walk(r, start, &opt, &walk)) != LD_OK)
         return e;
     struct lineage_selection sel;
     lineage_select(r, &walk, &filters, include_edges, &sel);
@@ -99,8 +100,8 @@ enum ld_err op_query_lineage(struct request *r, const cJSON *in, cJSON *out)
         const struct graph_edge *g = &walk.edges[sel.edges[i]];
         cJSON *o = cJSON_CreateObject();
         cJSON_AddItemToArray(edges, o);
-        json_put_str(o, "SourceArn", walk.vertices[sel.edge_source[i]].arn);
-        json_put_str(o, "DestinationArn", walk.vertices[sel.edge_destination[i]].arn);
+        json_put_str(o, "SourceArn", walk.vertices[g->source].arn);
+        json_put_str(o, "DestinationArn", walk.vertices[g->destination].arn);
         json_put_str(o, "AssociationType", g->type);
     }
     if (end < sel.vertex_count) {

@@ -37,8 +37,9 @@ enum ld_err store_graph_adjacent(struct request *r, const int64_t *ids, size_t n
     *count = (size_t)PQntuples(res);
     *edges = arena_alloc(r->arena, (*count ? *count : 1) * sizeof **edges);
     for (size_t i = 0; i < *count; i++)
-        (*edges)[i] = (struct graph_edge){db_int64(res, (int)i, 0), db_int64(res, (int)i, 1),
-                                          db_text(r, res, (int)i, 2)};
+        (*edges)[i] = (struct graph_edge){.source_id = db_int64(res, (int)i, 0),
+                                          .destination_id = db_int64(res, (int)i, 1),
+                                          .type = db_text(r, res, (int)i, 2)};
     return LD_OK;
 }
 
@@ -51,7 +52,7 @@ enum ld_err store_graph_adjacent(struct request *r, const int64_t *ids, size_t n
     " case kind when 3 then 'TrialComponent' when 4 then 'Artifact' when 5 then 'Action' else 'Context' "    \
     "end,"                                                                                                   \
     " (extract(epoch from created_at) * 1000)::int8, (extract(epoch from modified_at) * 1000)::int8,"        \
-    " (details->'Properties')::text"
+    " (details->'Properties')::text, name"
 
 static void vertex_from_row(struct request *r, const PGresult *res, int row, struct graph_vertex *v)
 {
@@ -63,6 +64,7 @@ static void vertex_from_row(struct request *r, const PGresult *res, int row, str
     v->created_ms = db_int64(res, row, 5);
     v->modified_ms = db_int64(res, row, 6);
     v->properties = db_text(r, res, row, 7);
+    v->name = db_text(r, res, row, 8);
 }
 
 enum ld_err store_graph_vertices(struct request *r, int32_t tenant, const int64_t *ids, size_t n,

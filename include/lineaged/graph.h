@@ -17,6 +17,7 @@ struct graph_vertex {
     int64_t id;
     int kind; /* enum entity_kind */
     const char *arn;
+    const char *name;         /* NULL for unnamed artifacts */
     const char *type;         /* the QueryLineage Type */
     const char *lineage_type; /* TrialComponent, Artifact, Context or Action */
     int64_t created_ms, modified_ms;
@@ -27,7 +28,15 @@ struct graph_vertex {
 /* An association in its stored direction. */
 struct graph_edge {
     int64_t source_id, destination_id;
-    const char *type; /* AssociationType, or NULL */
+    const char *type;           /* AssociationType, or NULL */
+    size_t source, destination; /* in a finished walk: the ends' indexes into its vertices */
+};
+
+/* A vertex where the walk stopped with associations left to follow: how
+ * many lead (in the walk's direction) to vertices not in the walk. */
+struct graph_truncation {
+    size_t vertex; /* index into the walk's vertices */
+    size_t unexplored;
 };
 
 /* What a walk reached: vertices[0] is the start; `edges` are the associations
@@ -39,13 +48,24 @@ struct graph_walk {
     size_t vertex_count;
     struct graph_edge *edges;
     size_t edge_count;
+    struct graph_truncation *truncated; /* only with walk_options.truncate */
+    size_t truncated_count;
 };
 
-/* Walks from the vertex with ARN `start` in the caller's scope, up to
- * `max_depth` associations, visiting at most `budget` vertices (a
- * ValidationException past it). A missing start is ResourceNotFound. */
-enum ld_err graph_walk(struct request *r, const char *start, enum walk_direction dir, int max_depth,
-                       size_t budget, struct graph_walk *out);
+struct walk_options {
+    enum walk_direction direction;
+    int max_depth;
+    size_t budget; /* the most vertices a walk may hold */
+    /* Past the budget: false fails the walk with a ValidationException; true
+     * stops before the level that would pass it. A truncating walk marks every
+     * vertex where it stopped with neighbours left, at the depth limit too. */
+    bool truncate;
+};
+
+/* Walks from the vertex with ARN `start` in the caller's scope. A missing
+ * start is ResourceNotFound. */
+enum ld_err graph_walk(struct request *r, const char *start, const struct walk_options *opt,
+                       struct graph_walk *out);
 
 /* QueryLineage's filters; empty lists and absent bounds select everything. */
 struct lineage_filters {
@@ -66,7 +86,6 @@ struct lineage_selection {
     size_t vertex_count;
     size_t *edges;
     size_t *edge_page_position;
-    size_t *edge_source, *edge_destination; /* walk indexes of each returned edge's ends */
     size_t edge_count;
 };
 

@@ -16,7 +16,10 @@ static void setup(void)
     r.arena = a;
 }
 
-static void teardown(void) { arena_destroy(a); }
+static void teardown(void)
+{
+    arena_destroy(a);
+}
 
 TestSuite(lineage_query, .init = setup, .fini = teardown);
 
@@ -26,16 +29,29 @@ static struct graph_vertex vs[] = {
     {.id = 1, .arn = "arn:s", .type = "Model", .lineage_type = "Artifact", .depth = 0},
     {.id = 2, .arn = "arn:b", .type = "TrainingJob", .lineage_type = "TrialComponent", .depth = 1},
     {.id = 3, .arn = "arn:a", .type = "TrainingJob", .lineage_type = "TrialComponent", .depth = 1},
-    {.id = 4, .arn = "arn:x", .type = "Image", .lineage_type = "Artifact", .depth = 1,
+    {.id = 4,
+     .arn = "arn:x",
+     .type = "Image",
+     .lineage_type = "Artifact",
+     .depth = 1,
      .properties = "{\"team\":\"red\"}"},
     {.id = 5, .arn = "arn:t", .type = "DataSet", .lineage_type = "Artifact", .depth = 2},
 };
 static struct graph_edge es[] = {
-    {1, 3, "Produced"}, {1, 2, "Produced"}, {3, 5, NULL}, {2, 5, NULL}, {1, 4, NULL}, {5, 1, "SameAs"},
+    {.source_id = 1, .destination_id = 3, .type = "Produced", .source = 0, .destination = 2},
+    {.source_id = 1, .destination_id = 2, .type = "Produced", .source = 0, .destination = 1},
+    {.source_id = 3, .destination_id = 5, .type = NULL, .source = 2, .destination = 4},
+    {.source_id = 2, .destination_id = 5, .type = NULL, .source = 1, .destination = 4},
+    {.source_id = 1, .destination_id = 4, .type = NULL, .source = 0, .destination = 3},
+    {.source_id = 5, .destination_id = 1, .type = "SameAs", .source = 4, .destination = 0},
 };
-static const struct graph_walk walk = {WALK_DESCENDANTS, vs, 5, es, 6};
+static const struct graph_walk walk = {
+    .direction = WALK_DESCENDANTS, .vertices = vs, .vertex_count = 5, .edges = es, .edge_count = 6};
 
-static const char *arn_at(const struct lineage_selection *s, size_t i) { return vs[s->vertices[i]].arn; }
+static const char *arn_at(const struct lineage_selection *s, size_t i)
+{
+    return vs[s->vertices[i]].arn;
+}
 
 Test(lineage_query, without_edges_returns_matches_in_depth_then_arn_order_never_the_start)
 {
@@ -53,7 +69,8 @@ Test(lineage_query, filters_choose_and_lists_or)
 {
     const char *types[] = {"DataSet", "Image"};
     const char *lineage[] = {"Artifact"};
-    struct lineage_filters f = {.types = types, .type_count = 2, .lineage_types = lineage, .lineage_type_count = 1};
+    struct lineage_filters f = {
+        .types = types, .type_count = 2, .lineage_types = lineage, .lineage_type_count = 1};
     struct lineage_selection s;
     lineage_select(&r, &walk, &f, false, &s);
     cr_assert_eq(s.vertex_count, 2);
@@ -81,9 +98,9 @@ Test(lineage_query, with_edges_keeps_every_shortest_path_and_the_edges_between_k
     for (size_t i = 0; i < s.edge_count; i++) {
         size_t ps = 0, pd = 0;
         for (size_t k = 0; k < s.vertex_count; k++) {
-            if (s.vertices[k] == s.edge_source[i])
+            if (s.vertices[k] == es[s.edges[i]].source)
                 ps = k;
-            if (s.vertices[k] == s.edge_destination[i])
+            if (s.vertices[k] == es[s.edges[i]].destination)
                 pd = k;
         }
         cr_assert_eq(s.edge_page_position[i], ps > pd ? ps : pd, "an edge goes with its later end");
@@ -113,8 +130,13 @@ Test(lineage_query, paths_follow_the_walk_direction)
         {.id = 3, .arn = "arn:clean", .type = "DataSet", .lineage_type = "Artifact", .depth = 1},
         {.id = 4, .arn = "arn:train", .type = "TrainingJob", .lineage_type = "TrialComponent", .depth = 2},
     };
-    struct graph_edge e[] = {{1, 2, NULL}, {1, 3, NULL}, {3, 4, NULL}, {4, 2, NULL}};
-    struct graph_walk w = {WALK_DESCENDANTS, v, 4, e, 4};
+    struct graph_edge e[] = {
+        {.source_id = 1, .destination_id = 2, .type = NULL, .source = 0, .destination = 1},
+        {.source_id = 1, .destination_id = 3, .type = NULL, .source = 0, .destination = 2},
+        {.source_id = 3, .destination_id = 4, .type = NULL, .source = 2, .destination = 3},
+        {.source_id = 4, .destination_id = 2, .type = NULL, .source = 3, .destination = 1}};
+    struct graph_walk w = {
+        .direction = WALK_DESCENDANTS, .vertices = v, .vertex_count = 4, .edges = e, .edge_count = 4};
     const char *lineage[] = {"TrialComponent"};
     struct lineage_filters f = {.lineage_types = lineage, .lineage_type_count = 1};
     struct lineage_selection s;
