@@ -1,10 +1,12 @@
 /* GET /api/v1/lineage: the graph around one or more start vertices, walked
  * upstream and downstream to separate depths within a vertex budget, with
- * markers where the walk stopped with neighbours left. */
+ * markers where the walk stopped with neighbours left; and
+ * GET /api/v1/lineage/paths: every shortest path from one vertex to another. */
 #include "native_api.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "json_io.h"
 #include "lineaged/graph.h"
@@ -136,6 +138,14 @@ static void settle(struct view *view)
     view->edge_count = kept;
 }
 
+static void put_vertex(cJSON *o, const struct graph_vertex *v)
+{
+    json_put_str(o, "arn", v->arn);
+    json_put_str(o, "name", v->name);
+    json_put_str(o, "type", v->type);
+    json_put_str(o, "lineageType", v->lineage_type);
+}
+
 static enum ld_err serve_lineage(struct request *r, const struct query_param *p, size_t n, cJSON *out)
 {
     long up, down, budget;
@@ -173,10 +183,7 @@ static enum ld_err serve_lineage(struct request *r, const struct query_param *p,
         const struct graph_vertex *v = view.vertices[i].v;
         cJSON *o = cJSON_CreateObject();
         cJSON_AddItemToArray(vertices, o);
-        json_put_str(o, "arn", v->arn);
-        json_put_str(o, "name", v->name);
-        json_put_str(o, "type", v->type);
-        json_put_str(o, "lineageType", v->lineage_type);
+        put_vertex(o, v);
         cJSON_AddNumberToObject(o, "layer", (double)view.vertices[i].layer);
         json_put_time(o, "creationTime", v->created_ms);
     }
@@ -191,14 +198,82 @@ static enum ld_err serve_lineage(struct request *r, const struct query_param *p,
     return LD_OK;
 }
 
+/* The value of parameter `key`, or NULL. */
+static const char *param(const struct query_param *p, size_t n, const char *key)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(p[i].key, key) == 0)
+            return p[i].value;
+    return NULL;
+}
+
+/* Why is `to` downstream of `from`: every shortest directed path, up to `max`. */
+static enum ld_err serve_paths(struct request *r, const struct query_param *p, size_t n, cJSON *out)
+{
+    long depth, max;
+    const char *from = param(p, n, "from"), *to = param(p, n, "to");
+    if (!int_param(r, p, n, "depth", 1, MAX_DEPTH, 10, &depth) ||
+        !int_param(r, p, n, "max", 1, 1000, 20, &max))
+        return r->error;
+    if (!from || !to)
+        return req_fail(r, LD_ERR_VALIDATION, "Parameters 'from' and 'to' (entity ARNs) are required.");
+    struct walk_options opt = {WALK_DESCENDANTS, (int)depth, MAX_BUDGET, true};
+    struct graph_walk w;
+    enum ld_err e = graph_walk(r, from, &opt, &w);
+    if (e != LD_OK)
+        return e;
+    size_t target = SIZE_MAX;
+    for (size_t i = 0; i < w.vertex_count; i++)
+        if (strcasecmp(w.vertices[i].arn, to) == 0)
+            target = i;
+    struct graph_paths paths = {0};
+    if (target != SIZE_MAX)
+        graph_shortest_paths(r, &w, target, (size_t)max, &paths);
+    cJSON *list = cJSON_AddArrayToObject(out, "paths");
+    bool *used = arena_alloc(r->arena, w.vertex_count * sizeof *used);
+    for (size_t i = 0; i < paths.count; i++) {
+        cJSON *path = cJSON_CreateArray();
+        cJSON_AddItemToArray(list, path);
+        for (size_t k = 0; k < paths.length; k++) {
+            cJSON_AddItemToArray(path, cJSON_CreateString(w.vertices[paths.paths[i][k]].arn));
+            used[paths.paths[i][k]] = true;
+        }
+    }
+    if (paths.count)
+        cJSON_AddNumberToObject(out, "length", (double)(paths.length - 1));
+    cJSON_AddBoolToObject(out, "more", paths.more);
+    cJSON *vertices = cJSON_AddObjectToObject(out, "vertices"); /* by ARN */
+    for (size_t i = 0; i < w.vertex_count; i++)
+        if (used[i])
+            put_vertex(cJSON_AddObjectToObject(vertices, w.vertices[i].arn), &w.vertices[i]);
+    /* The edges the paths take: one level apart, both ends on a path. */
+    cJSON *edges = cJSON_AddArrayToObject(out, "edges");
+    for (size_t e2 = 0; e2 < w.edge_count; e2++) {
+        const struct graph_edge *g = &w.edges[e2];
+        if (!used[g->source] || !used[g->destination] ||
+            w.vertices[g->destination].depth != w.vertices[g->source].depth + 1)
+            continue;
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddItemToArray(edges, o);
+        json_put_str(o, "sourceArn", w.vertices[g->source].arn);
+        json_put_str(o, "destinationArn", w.vertices[g->destination].arn);
+        json_put_str(o, "associationType", g->type);
+    }
+    return LD_OK;
+}
+
 int native_api_serve(struct request *r, const char *path, const struct query_param *params, size_t n,
                      struct reply *out)
 {
-    if (strcmp(path, "/api/v1/lineage") != 0)
+    enum ld_err (*serve)(struct request *, const struct query_param *, size_t, cJSON *) =
+        strcmp(path, "/api/v1/lineage") == 0         ? serve_lineage
+        : strcmp(path, "/api/v1/lineage/paths") == 0 ? serve_paths
+                                                     : NULL;
+    if (!serve)
         return 0;
     cJSON *body = cJSON_CreateObject();
     arena_defer(r->arena, delete_tree, body);
-    if (serve_lineage(r, params, n, body) != LD_OK) {
+    if (serve(r, params, n, body) != LD_OK) {
         reply_error(r, out);
         return 1;
     }

@@ -95,4 +95,17 @@ struct lineage_selection {
 void lineage_select(struct request *r, const struct graph_walk *w, const struct lineage_filters *f,
                     bool include_edges, struct lineage_selection *out);
 
+/* Shortest paths of a walk from its start to vertex `target` (a walk index),
+ * each as walk indexes from the start to the target; at most `max` of them,
+ * in (ARN by ARN) order. *more tells whether others exist. */
+struct graph_paths {
+    size_t **paths;
+    size_t count;
+    size_t length; /* vertices per path */
+    bool more;
+};
+
+void graph_shortest_paths(struct request *r, const struct graph_walk *w, size_t target, size_t max,
+                          struct graph_paths *out);
+
 #endif

@@ -12,12 +12,12 @@ from lineaged_client import (
     ENDPOINT, REGION, LineagedTestCase, client, fresh_account, requires_endpoint, unique_uri)
 
 
-def get(account, **params):
-    """(status, JSON body) of GET /api/v1/lineage with `params` (lists repeat a key)."""
+def get(account, path="/api/v1/lineage", **params):
+    """(status, JSON body) of GET `path` with `params` (lists repeat a key)."""
     query = urllib.parse.urlencode(dict(params, account=account, region=REGION), doseq=True)
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
-        with opener.open("%s/api/v1/lineage?%s" % (ENDPOINT, query), timeout=30) as reply:
+        with opener.open("%s%s?%s" % (ENDPOINT, path, query), timeout=30) as reply:
             return reply.status, json.load(reply)
     except urllib.error.HTTPError as e:
         return e.code, json.loads(e.read() or b"{}")
@@ -103,6 +103,65 @@ class NativeLineageTest(LineagedTestCase):
 
     def test_another_account_cannot_see_the_graph(self):
         status, body = get(fresh_account(), start=self.arns["a0"])
+        self.assertEqual((status, body.get("__type")), (400, "ResourceNotFound"))
+
+
+@requires_endpoint
+class NativePathsTest(LineagedTestCase):
+    """A diamond s -> l -> t, s -> r -> t, a longer way s -> a -> b -> t, and u -> s."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.account = fresh_account()
+        cls.sm = client(cls.account)
+        cls.arns = {}
+        for name in ("s", "l", "r", "t", "a", "b", "u"):
+            cls.arns[name] = cls.sm.create_artifact(
+                ArtifactName=name, Source={"SourceUri": unique_uri()},
+                ArtifactType="DataSet")["ArtifactArn"]
+        for src, dst in (("s", "l"), ("l", "t"), ("s", "r"), ("r", "t"), ("s", "a"), ("a", "b"),
+                         ("b", "t"), ("u", "s")):
+            cls.sm.add_association(SourceArn=cls.arns[src], DestinationArn=cls.arns[dst])
+        cls.names = {arn: name for name, arn in cls.arns.items()}
+
+    def paths(self, **params):
+        status, body = get(self.account, path="/api/v1/lineage/paths", **params)
+        self.assertEqual(status, 200, body)
+        return body
+
+    def test_every_shortest_path_and_only_those(self):
+        body = self.paths(**{"from": self.arns["s"], "to": self.arns["t"]})
+        got = [[self.names[a] for a in p] for p in body["paths"]]
+        want = sorted([["s", "l", "t"], ["s", "r", "t"]],
+                      key=lambda p: [self.arns[n] for n in p])
+        self.assertEqual(got, want)
+        self.assertEqual(body["length"], 2)
+        self.assertFalse(body["more"])
+        self.assertEqual(set(self.names[a] for a in body["vertices"]), {"s", "l", "r", "t"})
+        self.assertEqual(sorted((self.names[e["sourceArn"]], self.names[e["destinationArn"]])
+                                for e in body["edges"]),
+                         [("l", "t"), ("r", "t"), ("s", "l"), ("s", "r")])
+
+    def test_paths_are_bounded(self):
+        body = self.paths(**{"from": self.arns["s"], "to": self.arns["t"], "max": 1})
+        self.assertEqual(len(body["paths"]), 1)
+        self.assertTrue(body["more"])
+
+    def test_paths_follow_association_direction(self):
+        body = self.paths(**{"from": self.arns["t"], "to": self.arns["s"]})
+        self.assertEqual(body["paths"], [])
+        body = self.paths(**{"from": self.arns["u"], "to": self.arns["t"]})
+        self.assertEqual(body["length"], 3)
+
+    def test_depth_bounds_the_search(self):
+        body = self.paths(**{"from": self.arns["u"], "to": self.arns["t"], "depth": 2})
+        self.assertEqual(body["paths"], [])
+
+    def test_missing_ends_are_errors(self):
+        status, body = get(self.account, path="/api/v1/lineage/paths", **{"from": self.arns["s"]})
+        self.assertEqual((status, body.get("__type")), (400, "ValidationException"))
+        status, body = get(fresh_account(), path="/api/v1/lineage/paths",
+                           **{"from": self.arns["s"], "to": self.arns["t"]})
         self.assertEqual((status, body.get("__type")), (400, "ResourceNotFound"))
 
 

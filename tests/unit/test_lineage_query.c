@@ -150,3 +150,23 @@ Test(lineage_query, paths_follow_the_walk_direction)
     lineage_select(&r, &w, &f, true, &s);
     cr_assert_eq(s.vertex_count, 4);
 }
+
+Test(lineage_query, every_shortest_path_in_arn_order_and_bounded)
+{
+    struct graph_paths p;
+    graph_shortest_paths(&r, &walk, 4, 10, &p); /* to arn:t */
+    cr_assert_eq(p.count, 2);
+    cr_assert_eq(p.length, 3);
+    cr_assert_not(p.more);
+    const char *first[] = {"arn:s", "arn:a", "arn:t"}, *second[] = {"arn:s", "arn:b", "arn:t"};
+    for (size_t i = 0; i < 3; i++) {
+        cr_assert_str_eq(vs[p.paths[0][i]].arn, first[i]);
+        cr_assert_str_eq(vs[p.paths[1][i]].arn, second[i]);
+    }
+    graph_shortest_paths(&r, &walk, 4, 1, &p);
+    cr_assert_eq(p.count, 1);
+    cr_assert(p.more);
+    graph_shortest_paths(&r, &walk, 0, 5, &p); /* the start itself */
+    cr_assert_eq(p.count, 1);
+    cr_assert_eq(p.length, 1);
+}
