@@ -73,6 +73,16 @@ static void *grow(struct arena *a, void *items, size_t size, size_t count, size_
     return bigger;
 }
 
+/* The associations leaving the walk's vertices [from, to) in direction `dir`. */
+static enum ld_err level_edges(struct request *r, const struct graph_walk *out, size_t from, size_t to,
+                               enum walk_direction dir, struct graph_edge **edges, size_t *count)
+{
+    int64_t *frontier = arena_alloc(r->arena, (to - from) * sizeof *frontier);
+    for (size_t i = from; i < to; i++)
+        frontier[i - from] = out->vertices[i].id;
+    return store_graph_adjacent(r, frontier, to - from, dir, edges, count);
+}
+
 /* Keeps the traversed edges whose both ends are vertices of the walk. */
 static void keep_edges(struct request *r, struct graph_walk *out, const struct id_index *seen,
                        const struct graph_edge *edges, size_t edge_count, size_t *ecap)
@@ -145,13 +155,10 @@ enum ld_err graph_walk(struct request *r, const char *start, const struct walk_o
 
     size_t level_start = 0;
     for (int depth = 0; depth < max_depth && level_start < out->vertex_count; depth++) {
-        size_t level_end = out->vertex_count, n = level_end - level_start;
-        int64_t *frontier = arena_alloc(r->arena, n * sizeof *frontier);
-        for (size_t i = 0; i < n; i++)
-            frontier[i] = out->vertices[level_start + i].id;
+        size_t level_end = out->vertex_count;
         struct graph_edge *edges;
         size_t edge_count;
-        if ((e = store_graph_adjacent(r, frontier, n, dir, &edges, &edge_count)) != LD_OK)
+        if ((e = level_edges(r, out, level_start, level_end, dir, &edges, &edge_count)) != LD_OK)
             return e;
         /* Ends not seen yet, each once, to fetch as the next level. */
         int64_t *fresh = arena_alloc(r->arena, (2 * edge_count + 1) * sizeof *fresh);
@@ -193,13 +200,9 @@ enum ld_err graph_walk(struct request *r, const char *start, const struct walk_o
     }
     /* Stopped by the depth limit: what would the next level have been? */
     if (opt->truncate && level_start < out->vertex_count) {
-        size_t n = out->vertex_count - level_start;
-        int64_t *frontier = arena_alloc(r->arena, n * sizeof *frontier);
-        for (size_t i = 0; i < n; i++)
-            frontier[i] = out->vertices[level_start + i].id;
         struct graph_edge *edges;
         size_t edge_count;
-        if ((e = store_graph_adjacent(r, frontier, n, dir, &edges, &edge_count)) != LD_OK)
+        if ((e = level_edges(r, out, level_start, out->vertex_count, dir, &edges, &edge_count)) != LD_OK)
             return e;
         mark_unexplored(r, out, &seen, level_start, out->vertex_count, edges, edge_count);
     }
