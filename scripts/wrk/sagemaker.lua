@@ -5,14 +5,14 @@
 --   BENCH_PREFIX  text unique to this run, substituted for "%r"
 --   "%i" becomes thread * 1000000 + request count (ids preloaded per thread),
 --   "%R" a random integer below BENCH_RANGE, "%t" epoch seconds now, and
---   "%M" a metric name cycling through m0..m19.
+--   "%M" a metric name cycling through m0..m19. BENCH_PATH takes "%R" too.
 local target = os.getenv("BENCH_TARGET")
 local template = os.getenv("BENCH_BODY")
 local prefix = os.getenv("BENCH_PREFIX") or "run"
 local range = tonumber(os.getenv("BENCH_RANGE") or "1")
 
 wrk.method = os.getenv("BENCH_METHOD") or "POST"
-wrk.path = os.getenv("BENCH_PATH") or "/"
+local path = os.getenv("BENCH_PATH") or "/"
 wrk.headers["Content-Type"] = "application/x-amz-json-1.1"
 wrk.headers["X-Amz-Target"] = "SageMaker." .. target
 wrk.headers["Authorization"] =
@@ -27,14 +27,16 @@ end
 
 local counter = 0
 local metric = 0
+local function random_below_range() return tostring(math.random(0, range - 1)) end
+
 function request()
   counter = counter + 1
   local body = template:gsub("%%r", prefix):gsub("%%n", tid .. "x" .. counter)
     :gsub("%%i", tostring(tid * 1000000 + counter))
-    :gsub("%%R", function() return tostring(math.random(0, range - 1)) end)
+    :gsub("%%R", random_below_range)
     :gsub("%%t", tostring(os.time()))
     :gsub("%%M", function() metric = (metric + 1) % 20; return "m" .. metric end)
-  return wrk.format(nil, nil, nil, body)
+  return wrk.format(nil, (path:gsub("%%R", random_below_range)), nil, body)
 end
 
 local errors = 0
