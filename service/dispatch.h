@@ -8,11 +8,14 @@
 #include "lineaged/model.h"
 #include "lineaged/request.h"
 
+struct sigv4_keys;
+
 /* What the service holds for its whole life: read-only after start. */
 struct service {
     struct api_model *sagemaker; /* AWS JSON 1.1, by X-Amz-Target */
     struct api_model *metrics;   /* REST-JSON, by method and path */
     const char *default_region;
+    const struct sigv4_keys *keys; /* with `--auth sigv4`, else NULL: every caller trusted */
     struct limits limits; /* caps on manually created entities; 0 = none */
 };
 

@@ -18,10 +18,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "lineaged/scope.h"
+#include "lineaged/sigv4.h"
 #include "lineaged/store.h"
 #include "native_api.h"
 
@@ -113,6 +115,61 @@ static void fail_route(struct request *r, struct reply *rep, enum ld_err e, cons
     reply_error(r, rep);
 }
 
+static const char *input_header(void *ctx, const char *name)
+{
+    return evhttp_find_header(ctx, name);
+}
+
+static const char *method_name(enum evhttp_cmd_type m)
+{
+    switch (m) {
+    case EVHTTP_REQ_GET:
+        return "GET";
+    case EVHTTP_REQ_POST:
+        return "POST";
+    case EVHTTP_REQ_PUT:
+        return "PUT";
+    case EVHTTP_REQ_DELETE:
+        return "DELETE";
+    case EVHTTP_REQ_HEAD:
+        return "HEAD";
+    default:
+        return "OTHER";
+    }
+}
+
+/* With `--auth sigv4`: false, with the error recorded, unless the request
+ * carries a valid signature by a key of the credentials file. */
+static bool authentic(const struct service *svc, struct evhttp_request *req, struct request *r, const char *path,
+                      const char *body, size_t len)
+{
+    static const enum ld_err errors[] = {
+        [SIGV4_MISSING] = LD_ERR_MISSING_AUTH,
+        [SIGV4_INCOMPLETE] = LD_ERR_INCOMPLETE_SIGNATURE,
+        [SIGV4_UNKNOWN_KEY] = LD_ERR_UNKNOWN_CLIENT,
+        [SIGV4_EXPIRED] = LD_ERR_BAD_SIGNATURE,
+        [SIGV4_BAD_SIGNATURE] = LD_ERR_BAD_SIGNATURE,
+    };
+    if (!svc->keys)
+        return true;
+    const char *uri = evhttp_request_get_uri(req), *q = strchr(uri, '?');
+    struct sigv4_request s = {
+        .method = method_name(evhttp_request_get_command(req)),
+        .path = path,
+        .query = q ? q + 1 : NULL,
+        .header = input_header,
+        .ctx = evhttp_request_get_input_headers(req),
+        .body = body,
+        .body_len = len,
+    };
+    char msg[512];
+    enum sigv4_outcome o = sigv4_verify(svc->keys, &s, time(NULL), msg, sizeof msg);
+    if (o == SIGV4_OK)
+        return true;
+    req_fail(r, errors[o], "%s", msg);
+    return false;
+}
+
 static void on_request(struct evhttp_request *req, void *arg)
 {
     struct worker *w = arg;
@@ -143,6 +200,8 @@ static void on_request(struct evhttp_request *req, void *arg)
     } else if (strcmp(path, "/health") == 0 && method == EVHTTP_REQ_GET) {
         content_type = "application/json";
         serve_health(w, &r, &rep);
+    } else if (!authentic(w->svc, req, &r, path, data, len)) {
+        reply_error(&r, &rep);
     } else if (method == EVHTTP_REQ_GET && strncmp(path, "/api/", 5) == 0) {
         content_type = "application/json";
         if (!serve_native(w, &r, uri, path, &rep))

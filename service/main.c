@@ -1,5 +1,6 @@
 /* lineaged: the SageMaker lineage and experiments API over PostgreSQL. */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 
 #include "dispatch.h"
 #include "http.h"
+#include "lineaged/sigv4.h"
 #include "lineaged/store.h"
 
 static void usage(FILE *out)
@@ -21,6 +23,9 @@ static void usage(FILE *out)
           "  --max-KIND N      cap on manually created entities per account and region, where KIND is\n"
           "                    experiments, trials, trial-components, artifacts, actions, contexts or\n"
           "                    associations; ResourceLimitExceeded past it (default: no cap)\n"
+          "  --auth MODE       none (default: the access key id names the account, nothing is checked)\n"
+          "                    or sigv4 (every API request must carry a valid SigV4 signature)\n"
+          "  --credentials F   with --auth sigv4: an AWS shared-credentials file of the keys accepted\n"
           "  --migrate-only    apply the schema migrations and exit\n"
           "  --help            this text\n",
           out);
@@ -35,6 +40,7 @@ int main(int argc, char **argv)
                               .conninfo = "dbname=lineaged"};
     struct service svc = {.default_region = "us-east-1"};
     int migrate_only = 0;
+    const char *auth = "none", *credentials = NULL;
     static const struct option opts[] = {
         {"listen", required_argument, NULL, 'l'},
         {"port", required_argument, NULL, 'p'},
@@ -42,6 +48,8 @@ int main(int argc, char **argv)
         {"workers", required_argument, NULL, 'w'},
         {"region", required_argument, NULL, 'r'},
         {"migrate-only", no_argument, NULL, 'm'},
+        {"auth", required_argument, NULL, 'a'},
+        {"credentials", required_argument, NULL, 'c'},
         {"help", no_argument, NULL, 'h'},
         {"max-experiments", required_argument, NULL, 0x100 + KIND_EXPERIMENT},
         {"max-trials", required_argument, NULL, 0x100 + KIND_TRIAL},
@@ -72,6 +80,12 @@ int main(int argc, char **argv)
         case 'm':
             migrate_only = 1;
             break;
+        case 'a':
+            auth = optarg;
+            break;
+        case 'c':
+            credentials = optarg;
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -91,7 +105,9 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (cfg.port <= 0 || cfg.port > 65535 || cfg.workers <= 0 || cfg.workers > 256) {
+    bool sigv4 = strcmp(auth, "sigv4") == 0;
+    if (cfg.port <= 0 || cfg.port > 65535 || cfg.workers <= 0 || cfg.workers > 256 ||
+        (!sigv4 && strcmp(auth, "none") != 0) || sigv4 != (credentials != NULL)) {
         usage(stderr);
         return 2;
     }
@@ -104,11 +120,17 @@ int main(int argc, char **argv)
     }
     if (migrate_only)
         return 0;
-    if (service_load_models(&svc) != 0) {
-        service_free_models(&svc);
+    struct sigv4_keys *keys = NULL;
+    char why[256];
+    if (sigv4 && !(keys = sigv4_keys_load(credentials, why, sizeof why))) {
+        fprintf(stderr, "lineaged: --credentials: %s\n", why);
         return 1;
     }
-    int rc = http_serve(&svc, &cfg);
+    svc.keys = keys;
+    int rc = 1;
+    if (service_load_models(&svc) == 0)
+        rc = http_serve(&svc, &cfg);
     service_free_models(&svc);
+    sigv4_keys_free(keys);
     return rc;
 }

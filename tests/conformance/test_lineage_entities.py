@@ -3,27 +3,16 @@ delete, list (filters, time bounds, sorting, pagination and its tokens), tags, t
 account and region boundary, and the configurable caps on manually created entities."""
 
 import datetime
-import os
 import re
-import signal
-import socket
-import subprocess
-import tempfile
 import time
 import unittest
-import urllib.error
-import urllib.request
 import uuid
 
-import boto3
-from botocore.config import Config
-
 from lineaged_client import (
-    LineagedTestCase, OTHER_REGION, REGION, SECRET, arn_of, body_of, client, fresh_account,
-    group_arn, raw, requires_endpoint, tags, unique_name, unique_uri, utcnow, walk)
+    LineagedTestCase, OTHER_REGION, OwnDaemon, REGION, arn_of, body_of, client, fresh_account,
+    group_arn, raw, requires_binary, requires_endpoint, tags, unique_name, unique_uri, utcnow, walk)
 
 ARTIFACT_ARN = re.compile(r"^arn:aws:sagemaker:([a-z0-9-]+):([0-9]{12}):artifact/([0-9a-f]{32})$")
-SANITIZER = re.compile(r"ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:")
 
 
 def source_types(*pairs):
@@ -902,74 +891,20 @@ class CrossAccountTest(LineagedTestCase):
 
 # --------------------------------------------------------------------------- limits
 
-LINEAGED_BIN = os.environ.get("LINEAGED_BIN")
-LINEAGED_DB = os.environ.get("LINEAGED_DB")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@unittest.skipUnless(LINEAGED_BIN and LINEAGED_DB,
-                     "LINEAGED_BIN and LINEAGED_DB are not set: run through scripts/test")
+@requires_binary
 class ResourceLimitTest(LineagedTestCase):
     """A daemon of its own, started with --max-actions 2 --max-associations 1."""
 
     @classmethod
     def setUpClass(cls):
-        cls.port = free_port()
-        cls.log = tempfile.NamedTemporaryFile(prefix="lineaged-limits-", suffix=".log",
-                                              delete=False)
-        cls.proc = subprocess.Popen(
-            [LINEAGED_BIN, "--listen", "127.0.0.1", "--port", str(cls.port), "--db", LINEAGED_DB,
-             "--max-actions", "2", "--max-associations", "1"],
-            stdout=cls.log, stderr=subprocess.STDOUT)
-        cls.endpoint = "http://127.0.0.1:%d" % cls.port
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(cls.endpoint + "/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except (urllib.error.URLError, OSError):
-                pass
-            if cls.proc.poll() is not None or time.monotonic() > deadline:
-                cls._stop()
-                raise AssertionError("the limited daemon did not become healthy: %s"
-                                     % cls._log_text()[-2000:])
-            time.sleep(0.1)
-
-    @classmethod
-    def _stop(cls):
-        if cls.proc.poll() is None:
-            cls.proc.send_signal(signal.SIGTERM)
-            try:
-                cls.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                cls.proc.kill()
-                cls.proc.wait()
-        cls.log.close()
-
-    @classmethod
-    def _log_text(cls):
-        with open(cls.log.name, encoding="utf-8", errors="replace") as f:
-            return f.read()
+        cls.daemon = OwnDaemon("--max-actions", "2", "--max-associations", "1").start()
 
     @classmethod
     def tearDownClass(cls):
-        cls._stop()
-        text = cls._log_text()
-        os.unlink(cls.log.name)
-        if SANITIZER.search(text):
-            raise AssertionError("the limited daemon reported: %s" % text[-4000:])
+        cls.daemon.stop()
 
     def limited_client(self, account):
-        return boto3.session.Session().client(
-            "sagemaker", endpoint_url=self.endpoint, region_name=REGION,
-            aws_access_key_id=account, aws_secret_access_key=SECRET,
-            config=Config(retries={"total_max_attempts": 1, "mode": "standard"}))
+        return self.daemon.client(account)
 
     def action(self, sm, name):
         return sm.create_action(ActionName=name, Source={"SourceUri": "u"}, ActionType="T")
