@@ -181,31 +181,34 @@ static cJSON *parse_whole(const char *body, size_t len)
     return v;
 }
 
+enum ld_err dispatch_read_input(struct request *r, const struct api_op *op, const char *body, size_t len,
+                                cJSON **in)
+{
+    *in = NULL;
+    if (len > 0) {
+        *in = utf8_valid((const unsigned char *)body, len) ? parse_whole(body, len) : NULL;
+        if (!*in)
+            return req_fail(r, LD_ERR_SERIALIZATION, "The request body is not valid UTF-8 JSON.");
+    } else {
+        *in = cJSON_CreateObject();
+    }
+    arena_defer(r->arena, delete_tree, *in);
+    char *message = NULL;
+    enum ld_err e = model_validate(op, *in, r->arena, &message);
+    return e == LD_OK ? LD_OK : req_fail(r, e, "%s", message ? message : "");
+}
+
 /* Parses, validates and runs `op`, leaving the reply in `out`. */
 static void run_operation(struct request *r, const struct api_op *op, const char *body, size_t len,
                           struct reply *out)
 {
     cJSON *in = NULL;
-    if (len > 0) {
-        in = utf8_valid((const unsigned char *)body, len) ? parse_whole(body, len) : NULL;
-        if (!in) {
-            req_fail(r, LD_ERR_SERIALIZATION, "The request body is not valid UTF-8 JSON.");
-            reply_error(r, out);
-            return;
-        }
-    } else {
-        in = cJSON_CreateObject();
-    }
-    arena_defer(r->arena, delete_tree, in);
-    char *message = NULL;
-    enum ld_err e = model_validate(op, in, r->arena, &message);
     op_handler handler = find_handler(model_op_name(op));
-    if (e != LD_OK) {
-        req_fail(r, e, "%s", message ? message : "");
-    } else if (!handler) {
+    enum ld_err e = dispatch_read_input(r, op, body, len, &in);
+    if (e == LD_OK && !handler) {
         req_fail(r, LD_ERR_NOT_IMPLEMENTED, "The operation %s is not implemented by lineaged yet.",
                  model_op_name(op));
-    } else {
+    } else if (e == LD_OK) {
         cJSON *result = cJSON_CreateObject();
         arena_defer(r->arena, delete_tree, result);
         e = handler(r, in, result);
