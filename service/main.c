@@ -1,5 +1,6 @@
 /* lineaged: the SageMaker lineage and experiments API over PostgreSQL. */
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +105,10 @@ int main(int argc, char **argv)
     }
     if (migrate_only)
         return 0;
+    /* Request bodies of up to 6 MiB come and go in every worker: a fixed
+     * threshold keeps such buffers in mmap (given back when freed), where
+     * glibc's sliding one would move them into the workers' heaps for good. */
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
     if (service_load_models(&svc) != 0) {
         service_free_models(&svc);
         return 1;
