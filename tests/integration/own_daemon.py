@@ -29,8 +29,9 @@ class OwnDaemon:
     """start() / kill() / stop() one daemon process at a time on a fixed port; the log of
     every process it ran is kept in one file, checked for sanitizer reports by stop()."""
 
-    def __init__(self, *args):
+    def __init__(self, *args, db=None):
         self.args = list(args)
+        self.db = db or DB
         self.port = free_port()
         self.endpoint = "http://127.0.0.1:%d" % self.port
         self.log = tempfile.NamedTemporaryFile(prefix="lineaged-own-", suffix=".log", delete=False)
@@ -38,7 +39,7 @@ class OwnDaemon:
 
     def start(self, timeout=30):
         self.proc = subprocess.Popen(
-            [BIN, "--listen", "127.0.0.1", "--port", str(self.port), "--db", DB] + self.args,
+            [BIN, "--listen", "127.0.0.1", "--port", str(self.port), "--db", self.db] + self.args,
             stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
