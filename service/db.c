@@ -3,6 +3,7 @@
 #include "db.h"
 
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,9 +53,21 @@ static void forget_connection(struct store *st)
     }
 }
 
+/* Whether the idle connection was closed by the server (a restart, an
+ * administrator, an idle timeout): the server's farewell or end of file is
+ * waiting on the socket. Checked before a request's first statement, so that
+ * a restarted database costs no request a 503. */
+static bool closed_while_idle(struct store *st)
+{
+    struct pollfd p = {.fd = PQsocket(st->conn), .events = POLLIN};
+    if (st->in_tx || poll(&p, 1, 0) != 1)
+        return false;
+    return !PQconsumeInput(st->conn) || PQstatus(st->conn) != CONNECTION_OK;
+}
+
 static bool connect_now(struct store *st)
 {
-    if (st->conn && PQstatus(st->conn) == CONNECTION_OK)
+    if (st->conn && PQstatus(st->conn) == CONNECTION_OK && !closed_while_idle(st))
         return true;
     forget_connection(st);
     st->conn = PQconnectdb(st->conninfo);

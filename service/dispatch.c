@@ -140,30 +140,49 @@ void reply_error(struct request *r, struct reply *out)
     out->error_type = type;
 }
 
-/* Whether `s` is well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF). */
-static bool utf8_valid(const unsigned char *s, size_t len)
+/* The length of the well-formed UTF-8 sequence at s[0..left) (no overlongs,
+ * surrogates or values past U+10FFFF), or 0. */
+static size_t utf8_char(const unsigned char *s, size_t left)
 {
+    unsigned char c = s[0];
+    size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+    if (n == 0 || n > left || (n == 2 && c < 0xc2))
+        return 0;
+    uint32_t cp = n == 1 ? c : (uint32_t)(c & (0x7f >> n));
+    for (size_t k = 1; k < n; k++) {
+        if ((s[k] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[k] & 0x3f);
+    }
+    if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+        (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+        return 0;
+    return n;
+}
+
+enum text_check { TEXT_OK, TEXT_MALFORMED, TEXT_NUL };
+
+/* Checks what cJSON lets through: the body must be well-formed UTF-8 with no
+ * raw control character inside a string (JSON forbids them) and no \u0000,
+ * which would silently cut a C string short (and PostgreSQL cannot store). */
+static enum text_check check_text(const unsigned char *s, size_t len)
+{
+    bool in_string = false;
     for (size_t i = 0; i < len;) {
-        unsigned char c = s[i];
-        size_t n = c < 0x80             ? 1
-                   : (c & 0xe0) == 0xc0 ? 2
-                   : (c & 0xf0) == 0xe0 ? 3
-                   : (c & 0xf8) == 0xf0 ? 4
-                                        : 0;
-        if (n == 0 || i + n > len || (n == 2 && c < 0xc2))
-            return false;
-        uint32_t cp = n == 1 ? c : (uint32_t)(c & (0x7f >> n));
-        for (size_t k = 1; k < n; k++) {
-            if ((s[i + k] & 0xc0) != 0x80)
-                return false;
-            cp = cp << 6 | (s[i + k] & 0x3f);
+        size_t n = utf8_char(s + i, len - i);
+        bool blank = s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n';
+        if (n == 0 || (s[i] < 0x20 && (in_string || !blank)))
+            return TEXT_MALFORMED;
+        if (s[i] == '"') {
+            in_string = !in_string;
+        } else if (in_string && s[i] == '\\' && i + 1 < len) {
+            if (s[i + 1] == 'u' && len - i >= 6 && memcmp(s + i + 2, "0000", 4) == 0)
+                return TEXT_NUL;
+            n = 2; /* the escaped character cannot end the string */
         }
-        if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-            (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-            return false;
         i += n;
     }
-    return true;
+    return TEXT_OK;
 }
 
 /* Parses a JSON document that fills the body: trailing text other than
@@ -181,31 +200,37 @@ static cJSON *parse_whole(const char *body, size_t len)
     return v;
 }
 
+enum ld_err dispatch_read_input(struct request *r, const struct api_op *op, const char *body, size_t len,
+                                cJSON **in)
+{
+    *in = NULL;
+    if (len > 0) {
+        enum text_check text = check_text((const unsigned char *)body, len);
+        if (text == TEXT_NUL)
+            return req_fail(r, LD_ERR_SERIALIZATION, "The request body holds a NUL character (\\u0000).");
+        *in = text == TEXT_OK ? parse_whole(body, len) : NULL;
+        if (!*in)
+            return req_fail(r, LD_ERR_SERIALIZATION, "The request body is not valid UTF-8 JSON.");
+    } else {
+        *in = cJSON_CreateObject();
+    }
+    arena_defer(r->arena, delete_tree, *in);
+    char *message = NULL;
+    enum ld_err e = model_validate(op, *in, r->arena, &message);
+    return e == LD_OK ? LD_OK : req_fail(r, e, "%s", message ? message : "");
+}
+
 /* Parses, validates and runs `op`, leaving the reply in `out`. */
 static void run_operation(struct request *r, const struct api_op *op, const char *body, size_t len,
                           struct reply *out)
 {
     cJSON *in = NULL;
-    if (len > 0) {
-        in = utf8_valid((const unsigned char *)body, len) ? parse_whole(body, len) : NULL;
-        if (!in) {
-            req_fail(r, LD_ERR_SERIALIZATION, "The request body is not valid UTF-8 JSON.");
-            reply_error(r, out);
-            return;
-        }
-    } else {
-        in = cJSON_CreateObject();
-    }
-    arena_defer(r->arena, delete_tree, in);
-    char *message = NULL;
-    enum ld_err e = model_validate(op, in, r->arena, &message);
     op_handler handler = find_handler(model_op_name(op));
-    if (e != LD_OK) {
-        req_fail(r, e, "%s", message ? message : "");
-    } else if (!handler) {
+    enum ld_err e = dispatch_read_input(r, op, body, len, &in);
+    if (e == LD_OK && !handler) {
         req_fail(r, LD_ERR_NOT_IMPLEMENTED, "The operation %s is not implemented by lineaged yet.",
                  model_op_name(op));
-    } else {
+    } else if (e == LD_OK) {
         cJSON *result = cJSON_CreateObject();
         arena_defer(r->arena, delete_tree, result);
         e = handler(r, in, result);

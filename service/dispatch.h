@@ -38,6 +38,13 @@ void dispatch_sagemaker(const struct service *svc, struct request *r, const char
 int dispatch_metrics(const struct service *svc, struct request *r, const char *method, const char *path,
                      const char *body, size_t len, struct reply *out);
 
+/* Reads a request body for `op`: well-formed UTF-8 JSON filling the body (an
+ * empty body is {}), valid against the model. Returns LD_OK with *in set (a
+ * tree freed with the request's arena), or the error recorded on `r`. Touches
+ * no database, so the fuzz target drives it directly. */
+enum ld_err dispatch_read_input(struct request *r, const struct api_op *op, const char *body, size_t len,
+                                cJSON **in);
+
 /* Fills `out` with `body` printed (freed with the request) and `status`. */
 void reply_json(struct request *r, cJSON *body, int status, struct reply *out);
 

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -170,6 +171,21 @@ static bool authentic(const struct service *svc, struct evhttp_request *req, str
     return false;
 }
 
+/* Whether a request to / declares a JSON body (or nothing): the SDKs send
+ * application/x-amz-json-1.1, hand-made requests often application/json. */
+static bool json_content_type(const char *ctype)
+{
+    static const char *const accepted[] = {"application/x-amz-json-1.1", "application/x-amz-json-1.0",
+                                           "application/json"};
+    if (!ctype)
+        return true;
+    size_t n = strcspn(ctype, "; \t");
+    for (size_t i = 0; i < sizeof accepted / sizeof accepted[0]; i++)
+        if (strlen(accepted[i]) == n && strncasecmp(ctype, accepted[i], n) == 0)
+            return true;
+    return false;
+}
+
 static void on_request(struct evhttp_request *req, void *arg)
 {
     struct worker *w = arg;
@@ -207,10 +223,14 @@ static void on_request(struct evhttp_request *req, void *arg)
         if (!serve_native(w, &r, uri, path, &rep))
             fail_route(&r, &rep, LD_ERR_UNKNOWN_OPERATION, "No operation is served at %s.", path);
     } else if (strcmp(path, "/") == 0) {
-        if (method == EVHTTP_REQ_POST)
-            dispatch_sagemaker(w->svc, &r, evhttp_find_header(in, "X-Amz-Target"), data, len, &rep);
-        else
+        const char *ctype = evhttp_find_header(in, "Content-Type");
+        if (method != EVHTTP_REQ_POST)
             fail_route(&r, &rep, LD_ERR_UNKNOWN_OPERATION, "%s", "Only POST is served on /.");
+        else if (!json_content_type(ctype))
+            fail_route(&r, &rep, LD_ERR_SERIALIZATION,
+                       "The Content-Type %s is not accepted: send application/x-amz-json-1.1.", ctype);
+        else
+            dispatch_sagemaker(w->svc, &r, evhttp_find_header(in, "X-Amz-Target"), data, len, &rep);
     } else {
         const char *verb = method == EVHTTP_REQ_PUT ? "PUT" : method == EVHTTP_REQ_POST ? "POST" : "";
         content_type = "application/json";

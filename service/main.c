@@ -1,5 +1,6 @@
 /* lineaged: the SageMaker lineage and experiments API over PostgreSQL. */
 #include <getopt.h>
+#include <malloc.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,6 +121,10 @@ int main(int argc, char **argv)
     }
     if (migrate_only)
         return 0;
+    /* Request bodies of up to 6 MiB come and go in every worker: a fixed
+     * threshold keeps such buffers in mmap (given back when freed), where
+     * glibc's sliding one would move them into the workers' heaps for good. */
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
     struct sigv4_keys *keys = NULL;
     char why[256];
     if (sigv4 && !(keys = sigv4_keys_load(credentials, why, sizeof why))) {

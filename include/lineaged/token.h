@@ -12,7 +12,7 @@
 void token_set_key(const unsigned char *key, size_t len);
 
 /* Returns a token (base64url text from `a`) carrying the `n` position fields
- * (text without NUL bytes) for the query described by `query` (a canonical
+ * (text without NUL or U+001F, the separator) for the query described by `query` (a canonical
  * text naming the operation, its filters and its sort). */
 char *token_encode(struct arena *a, const char *query, const char *const *fields, size_t n);
 
