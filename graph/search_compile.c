@@ -125,7 +125,7 @@ static const struct {
     {"Last", "(select ms.last_value" METRIC_ROWS
              " order by ms.last_ts desc, coalesce(ms.last_step, -1) desc, ms.last_seq desc limit 1)"},
     {"StdDev", "(select case when sum(x.c) > 1 then sqrt(greatest(sum(x.m2 + x.c * (x.mean - x.mu) ^ 2), 0)"
-               " / (sum(x.c) - 1)) else 0 end from (select ms.count as c, ms.mean, ms.m2,"
+               " / (sum(x.c) - 1)) when sum(x.c) > 0 then 0 end from (select ms.count as c, ms.mean, ms.m2,"
                " sum(ms.count * ms.mean) over () / sum(ms.count) over () as mu" METRIC_ROWS ") x)"},
 };
 
