@@ -477,7 +477,7 @@ static enum ld_err nested_condition(struct compiler *c, const cJSON *nested, con
                             name, given);
         struct prop p;
         from_field(field, &p);
-        const char *test;
+        const char *test = NULL;
         enum ld_err e = filter_condition(c, f, &p, &test);
         if (e != LD_OK)
             return e;
@@ -500,7 +500,7 @@ static enum ld_err expression_condition(struct compiler *c, const cJSON *expr, c
             const char *part = NULL;
             enum ld_err e = LD_OK;
             if (m == 0) {
-                struct prop p;
+                struct prop p = {0};
                 e = resolve(c, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "Name")), &p);
                 if (e == LD_OK)
                     e = filter_condition(c, item, &p, &part);
@@ -649,7 +649,7 @@ enum ld_err search_compile(struct request *r, const struct search_spec *spec, st
     if (spec->visibility && (e = visibility_condition(&c, spec->visibility, &where)) != LD_OK)
         return e;
 
-    struct prop sort;
+    struct prop sort = {0};
     if ((e = resolve(&c, spec->sort_by ? spec->sort_by : "LastModifiedTime", &sort)) != LD_OK)
         return e;
     struct sort_item items[5];
@@ -657,15 +657,15 @@ enum ld_err search_compile(struct request *r, const struct search_spec *spec, st
     out->fingerprint = fingerprint(r, spec);
     const char *page_where = where;
     if (spec->next_token) {
-        const char **fields = arena_alloc(a, (size_t)n * sizeof *fields);
-        if (!token_decode(a, spec->next_token, out->fingerprint, fields, (size_t)n))
+        const char **cells = arena_alloc(a, (size_t)n * sizeof *cells);
+        if (!token_decode(a, spec->next_token, out->fingerprint, cells, (size_t)n))
             return req_fail(r, LD_ERR_VALIDATION, "The NextToken is not valid for this request.");
         for (int i = 0; i < n; i++) {
-            if (fields[i][0] != 'v' && strcmp(fields[i], "n") != 0)
+            if (cells[i][0] != 'v' && strcmp(cells[i], "n") != 0)
                 return req_fail(r, LD_ERR_VALIDATION, "The NextToken is not valid for this request.");
-            fields[i] = fields[i][0] == 'v' ? fields[i] + 1 : NULL;
+            cells[i] = cells[i][0] == 'v' ? cells[i] + 1 : NULL;
         }
-        page_where = arena_printf(a, "%s and %s", where, keyset(&c, items, n, fields));
+        page_where = arena_printf(a, "%s and %s", where, keyset(&c, items, n, cells));
     }
     const char *keys = "", *order = "", *text_keys = "";
     for (int i = 0; i < n; i++) {
@@ -689,10 +689,10 @@ enum ld_err search_compile(struct request *r, const struct search_spec *spec, st
 
 const char *search_next_token(struct arena *a, const struct search_sql *q, const char *const *keys, int n)
 {
-    const char **fields = arena_alloc(a, (size_t)n * sizeof *fields);
+    const char **cells = arena_alloc(a, (size_t)n * sizeof *cells);
     for (int i = 0; i < n; i++)
-        fields[i] = keys[i] ? arena_printf(a, "v%s", keys[i]) : "n";
-    return token_encode(a, q->fingerprint, fields, (size_t)n);
+        cells[i] = keys[i] ? arena_printf(a, "v%s", keys[i]) : "n";
+    return token_encode(a, q->fingerprint, cells, (size_t)n);
 }
 
 static bool hint_matches(const char *hint, const char *name, const char *key)
