@@ -61,11 +61,15 @@ static const struct field fields[] = {
 };
 
 /* List-valued properties: each element is a row of `from` (which ends in a
- * WHERE clause tying it to the record), its fields columns of that row. */
+ * WHERE clause tying it to the record), its fields columns of that row.
+ * `ids`, when set, selects the ids of the records owning such rows without
+ * reference to the record, so a positive filter is a semi-join that starts
+ * from an index on the element rows. */
 struct list_def {
     const char *name;
     unsigned kinds;
     const char *from;
+    const char *ids;
     const struct field *fields;
     size_t field_count;
 };
@@ -92,24 +96,26 @@ static const struct field metric_fields[] = {
     {"Count", K_TC, "mt.cnt", VT_NUMBER, 0, NULL},
 };
 
-#define LIST(name, kinds, from, f)                                                                           \
+#define PARENT_ROWS                                                                                          \
+    " from trial_membership pm join entity pt on pt.id = pm.trial_id left join entity px on px.id = "        \
+    "pt.parent_id"
+#define SUMMARY_ROWS " from trial_membership sm join entity sc on sc.id = sm.component_id"
+#define LIST(name, kinds, from, ids, f)                                                                      \
     {                                                                                                        \
-        name, kinds, from, f, sizeof f / sizeof f[0]                                                         \
+        name, kinds, from, ids, f, sizeof f / sizeof f[0]                                                    \
     }
 static const struct list_def lists[] = {
-    LIST("Parents", K_TC,
-         " from trial_membership pm join entity pt on pt.id = pm.trial_id"
-         " left join entity px on px.id = pt.parent_id where pm.component_id = entity.id",
-         parent_fields),
-    LIST("TrialComponentSummaries", K_TRIAL,
-         " from trial_membership sm join entity sc on sc.id = sm.component_id where sm.trial_id = entity.id",
-         summary_fields),
-    LIST("Tags", K_ALL, " from tag t where t.entity_id = entity.id", tag_fields),
+    LIST("Parents", K_TC, PARENT_ROWS " where pm.component_id = entity.id",
+         "select pm.component_id" PARENT_ROWS " where pt.tenant_id = $1 and pt.kind = 2", parent_fields),
+    LIST("TrialComponentSummaries", K_TRIAL, SUMMARY_ROWS " where sm.trial_id = entity.id",
+         "select sm.trial_id" SUMMARY_ROWS " where sc.tenant_id = $1 and sc.kind = 3", summary_fields),
+    LIST("Tags", K_ALL, " from tag t where t.entity_id = entity.id",
+         "select t.entity_id from tag t where true", tag_fields),
     LIST("Metrics", K_TC,
          " from (select ms.metric_name, min(ms.min) as mn, max(ms.max) as mx,"
          " sum(ms.count * ms.mean) / sum(ms.count) as av, sum(ms.count)::float8 as cnt"
          " from metric_summary ms where ms.component_id = entity.id group by ms.metric_name) mt where true",
-         metric_fields),
+         NULL, metric_fields),
 };
 
 /* Metric statistics merged over the summary shards; $%1$d is the metric name. */
@@ -136,6 +142,7 @@ struct prop {
     const char *expr; /* the value (the text value for VT_PARAM) */
     const char *num;  /* VT_PARAM: the number value */
     const char *from; /* set form: " from ... where ..." */
+    const char *ids;  /* set form: the owning record ids of rows, uncorrelated */
     const char *ci;
 };
 
@@ -231,15 +238,19 @@ static enum ld_err resolve(struct compiler *c, const char *given, struct prop *p
     const char *rest = dot + 1;
     if (seg == 4 && strncasecmp(name, "Tags", 4) == 0) {
         *p = (struct prop){.type = VT_TEXT, .flags = F_EXEMPT, .expr = "t.value"};
-        p->from =
-            fmt_key(c, " from tag t where t.entity_id = entity.id and t.key = $%1$d", add_param(c, rest));
+        int key = add_param(c, rest);
+        p->from = fmt_key(c, " from tag t where t.entity_id = entity.id and t.key = $%1$d", key);
+        p->ids = fmt_key(c, "select t.entity_id from tag t where t.key = $%1$d", key);
         return LD_OK;
     }
     if (kind == 3 && seg == 10 && strncasecmp(name, "Parameters", 10) == 0) {
         *p = (struct prop){.type = VT_PARAM, .expr = "a.txt", .num = "a.num"};
+        int key = add_param(c, rest);
         p->from = fmt_key(
             c, " from search_param a where a.entity_id = entity.id and a.tenant_id = $1 and a.key = $%1$d",
-            add_param(c, rest));
+            key);
+        p->ids = fmt_key(c, "select a.entity_id from search_param a where a.tenant_id = $1 and a.key = $%1$d",
+                         key);
         return LD_OK;
     }
     const char *last = strrchr(rest, '.');
@@ -276,6 +287,7 @@ static enum ld_err resolve(struct compiler *c, const char *given, struct prop *p
         (f = find_field(l->fields, l->field_count, bit, rest))) {
         from_field(f, p);
         p->from = l->from;
+        p->ids = l->ids;
         return LD_OK;
     }
     return unknown(c, given);
@@ -415,10 +427,22 @@ static enum ld_err value_test(struct compiler *c, const char *name, const struct
     return LD_OK;
 }
 
-/* One filter as a condition on the record; `element` when it tests one row of
- * a nested list, whose columns are in scope. */
+/* A condition on the record. `ids`, when set, is an uncorrelated select of
+ * exactly the matching record ids, and `sql` is "entity.id in (ids)". */
+struct cond {
+    const char *sql;
+    const char *ids;
+};
+
+static struct cond id_set(struct arena *a, const char *ids)
+{
+    return (struct cond){arena_printf(a, "entity.id in (%s)", ids), ids};
+}
+
+/* One filter as a condition on the record (or, for a property of a nested
+ * list's element, on that element's row). */
 static enum ld_err filter_condition(struct compiler *c, const cJSON *filter, const struct prop *p,
-                                    const char **out)
+                                    struct cond *out)
 {
     struct arena *a = c->r->arena;
     const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(filter, "Name"));
@@ -431,8 +455,11 @@ static enum ld_err filter_condition(struct compiler *c, const cJSON *filter, con
     if (strcmp(op, "Exists") == 0 || strcmp(op, "NotExists") == 0) {
         bool yes = op[0] == 'E';
         /* Parameters are always a set, so a scalar has one value expression. */
-        *out = p->from ? arena_printf(a, "%sexists(select 1%s)", yes ? "" : "not ", p->from)
-                       : arena_printf(a, "%s is %snull", p->expr, yes ? "not " : "");
+        if (yes && p->ids)
+            *out = id_set(a, p->ids);
+        else
+            out->sql = p->from ? arena_printf(a, "%sexists(select 1%s)", yes ? "" : "not ", p->from)
+                               : arena_printf(a, "%s is %snull", p->expr, yes ? "not " : "");
         return LD_OK;
     }
     if (!v)
@@ -443,15 +470,17 @@ static enum ld_err filter_condition(struct compiler *c, const cJSON *filter, con
     if (e != LD_OK)
         return e;
     bool negate = strcmp(op, "NotEquals") == 0;
-    if (p->from)
-        *out = arena_printf(a, "%sexists(select 1%s and %s)", negate ? "not " : "", p->from, test);
+    if (p->ids && !negate)
+        *out = id_set(a, arena_printf(a, "%s and %s", p->ids, test));
+    else if (p->from)
+        out->sql = arena_printf(a, "%sexists(select 1%s and %s)", negate ? "not " : "", p->from, test);
     else
-        *out = negate ? arena_printf(a, "not coalesce(%s, false)", test) : arena_printf(a, "(%s)", test);
+        out->sql = negate ? arena_printf(a, "not coalesce(%s, false)", test) : arena_printf(a, "(%s)", test);
     return LD_OK;
 }
 
 /* A nested filter: one element of the list satisfies every filter. */
-static enum ld_err nested_condition(struct compiler *c, const cJSON *nested, const char **out)
+static enum ld_err nested_condition(struct compiler *c, const cJSON *nested, struct cond *out)
 {
     struct arena *a = c->r->arena;
     int kind = c->spec->kind;
@@ -477,27 +506,36 @@ static enum ld_err nested_condition(struct compiler *c, const cJSON *nested, con
                             name, given);
         struct prop p;
         from_field(field, &p);
-        const char *test = NULL;
+        struct cond test = {0};
         enum ld_err e = filter_condition(c, f, &p, &test);
         if (e != LD_OK)
             return e;
-        cond = arena_printf(a, "%s and %s", cond, test);
+        cond = arena_printf(a, "%s and %s", cond, test.sql);
     }
-    *out = arena_printf(a, "exists(select 1%s%s)", l->from, cond);
+    if (l->ids)
+        *out = id_set(a, arena_printf(a, "%s%s", l->ids, cond));
+    else
+        out->sql = arena_printf(a, "exists(select 1%s%s)", l->from, cond);
     return LD_OK;
 }
 
-static enum ld_err expression_condition(struct compiler *c, const cJSON *expr, const char **out)
+/* An expression's conditions joined by its Operator. An Or of id sets is the
+ * union of the sets, so each branch still starts from its own index. */
+static enum ld_err expression_condition(struct compiler *c, const cJSON *expr, struct cond *out)
 {
+    struct arena *a = c->r->arena;
     const char *op = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(expr, "Operator"));
-    const char *join = op && strcmp(op, "Or") == 0 ? " or " : " and ";
-    const char *cond = NULL;
+    bool or = op && strcmp(op, "Or") == 0;
+    const char *join = or ? " or " : " and ";
+    const char *cond = NULL, *ids = NULL;
+    bool all_ids = true;
+    int parts = 0;
     static const char *const members[] = {"Filters", "NestedFilters", "SubExpressions"};
     for (int m = 0; m < 3; m++) {
         const cJSON *item;
         cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(expr, members[m]))
         {
-            const char *part = NULL;
+            struct cond part = {0};
             enum ld_err e = LD_OK;
             if (m == 0) {
                 struct prop p = {0};
@@ -509,14 +547,21 @@ static enum ld_err expression_condition(struct compiler *c, const cJSON *expr, c
             }
             if (e != LD_OK)
                 return e;
-            cond = cond ? arena_printf(c->r->arena, "%s%s%s", cond, join, part) : part;
+            cond = cond ? arena_printf(a, "%s%s%s", cond, join, part.sql) : part.sql;
+            all_ids = all_ids && part.ids;
+            if (part.ids)
+                ids = ids ? arena_printf(a, "%s union %s", ids, part.ids) : part.ids;
+            parts++;
         }
     }
     if (!cond)
         return req_fail(
             c->r, LD_ERR_VALIDATION,
             "A SearchExpression needs at least one of Filters, NestedFilters and SubExpressions.");
-    *out = arena_printf(c->r->arena, "(%s)", cond);
+    if (all_ids && (or || parts == 1))
+        *out = id_set(a, ids);
+    else
+        out->sql = arena_printf(a, "(%s)", cond);
     return LD_OK;
 }
 
@@ -641,10 +686,10 @@ enum ld_err search_compile(struct request *r, const struct search_spec *spec, st
                 "A SearchExpression may hold at most 50 filters, nested filters and subexpressions "
                 "in all; this one holds %d.",
                 nodes);
-        const char *cond;
+        struct cond cond = {0};
         if ((e = expression_condition(&c, spec->expression, &cond)) != LD_OK)
             return e;
-        where = arena_printf(a, "%s and %s", where, cond);
+        where = arena_printf(a, "%s and %s", where, cond.sql);
     }
     if (spec->visibility && (e = visibility_condition(&c, spec->visibility, &where)) != LD_OK)
         return e;

@@ -90,14 +90,29 @@ Test(search_compile, parameter_range_uses_the_typed_rows)
     cr_assert_str_eq(q.params[1], "3");
     cr_assert_str_eq(q.params[2], "lr");
     cr_assert_str_eq(q.params[3], "0.5");
-    cr_assert_not_null(strstr(q.text, "entity.tenant_id = $1 and entity.kind = $2 and (exists(select 1 from "
-                                      "search_param a where a.entity_id = entity.id and a.tenant_id = $1 and "
-                                      "a.key = $3 and a.num > $4::float8))"),
+    /* A semi-join from the (tenant, key, num) index. */
+    cr_assert_not_null(strstr(q.text, "entity.tenant_id = $1 and entity.kind = $2 and entity.id in (select "
+                                      "a.entity_id from search_param a where a.tenant_id = $1 and a.key = $3 "
+                                      "and a.num > $4::float8)"),
                        "%s", q.text);
     /* The default sort: LastModifiedTime descending, then the id. */
     cr_assert_not_null(strstr(q.text, "entity.modified_at as sk0, entity.id as sk1"), "%s", q.text);
     cr_assert_not_null(strstr(q.text, "order by sk0 desc, sk1 desc limit $5"), "%s", q.text);
     cr_assert_eq(q.key_count, 2);
+}
+
+Test(search_compile, an_or_of_id_sets_is_their_union)
+{
+    struct search_sql q;
+    cr_assert_eq(compile("{\"Operator\": \"Or\", \"Filters\": [{\"Name\": \"Parameters.a\", \"Operator\": "
+                         "\"LessThan\", \"Value\": \"1\"}, {\"Name\": \"Tags.t\", \"Value\": \"x\"}]}",
+                         NULL, false, NULL, &q),
+                 LD_OK);
+    cr_assert_not_null(strstr(q.text,
+                              "entity.id in (select a.entity_id from search_param a where a.tenant_id = "
+                              "$1 and a.key = $3 and a.num < $4::float8 union select t.entity_id from tag "
+                              "t where t.key = $5 and t.value = $6::text)"),
+                       "%s", q.text);
 }
 
 Test(search_compile, names_equal_through_the_name_index_and_or_joins)
@@ -122,10 +137,12 @@ Test(search_compile, nested_filters_test_one_element)
                          "{\"Name\": \"Parents.ExperimentName\", \"Operator\": \"Exists\"}]}]}",
                          NULL, false, NULL, &q),
                  LD_OK);
-    cr_assert_not_null(strstr(q.text, "(exists(select 1 from trial_membership pm join entity pt on pt.id = "
-                                      "pm.trial_id left join entity px on px.id = pt.parent_id where "
-                                      "pm.component_id = entity.id and (pt.name_key = lower($3::text) and "
-                                      "pt.name = $3::text) and px.name is not null))"),
+    cr_assert_not_null(strstr(q.text,
+                              "entity.id in (select pm.component_id from trial_membership pm join "
+                              "entity pt on pt.id = pm.trial_id left join entity px on px.id = "
+                              "pt.parent_id where pt.tenant_id = $1 and pt.kind = 2 and "
+                              "(pt.name_key = lower($3::text) and pt.name = $3::text) and px.name is not "
+                              "null)"),
                        "%s", q.text);
 }
 
