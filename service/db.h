@@ -37,6 +37,21 @@ enum ld_err db_lineage_group(struct request *r, int32_t tenant);
 #define LD_LINEAGE_GROUP "sagemaker-default-lineage-group"
 const char *db_lineage_group_arn(struct request *r);
 
+/* The columns of an entity row, over a relation named `entity`, in the
+ * order db_entity_from_row reads them. */
+#define DB_ENTITY_COLUMNS                                                                                    \
+    "id, kind, name, arn, vertex_type, display_name, description, source_uri, source_type, source_id, "      \
+    "status, details::text, created_by::text, modified_by::text, "                                           \
+    "case when parent_id is null then null else (select p.name from entity p where p.id = "                  \
+    "entity.parent_id) end, "                                                                                \
+    "(extract(epoch from created_at) * 1000)::int8, (extract(epoch from modified_at) * 1000)::int8"
+
+struct entity;
+
+/* Reads the DB_ENTITY_COLUMNS that start at column `col` of `row` into `e`
+ * (strings copied into the arena). */
+void db_entity_from_row(struct request *r, const PGresult *res, int row, int col, struct entity *e);
+
 /* Cell helpers: an arena copy of the value, or NULL for SQL NULL. */
 const char *db_text(struct request *r, const PGresult *res, int row, int col);
 int64_t db_int64(const PGresult *res, int row, int col);

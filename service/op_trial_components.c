@@ -95,32 +95,39 @@ static void put_details(const cJSON *details, cJSON *out, bool maps)
     }
 }
 
-enum ld_err op_describe_trial_component(struct request *r, const cJSON *in, cJSON *out)
+enum ld_err op_write_trial_component(struct request *r, const struct entity *e, cJSON *out)
 {
-    struct entity e;
-    enum ld_err err = store_entity_get(r, KIND_TRIAL_COMPONENT, json_str(in, "TrialComponentName"), &e);
-    if (err != LD_OK)
-        return err;
-    const cJSON *details = json_parse_owned(r, e.details);
-    json_put_str(out, "TrialComponentName", e.name);
-    json_put_str(out, "TrialComponentArn", e.arn);
-    json_put_str(out, "DisplayName", e.display_name);
-    json_put_source(out, "Source", e.source_uri, e.source_type);
+    const cJSON *details = json_parse_owned(r, e->details);
+    json_put_str(out, "TrialComponentName", e->name);
+    json_put_str(out, "TrialComponentArn", e->arn);
+    json_put_str(out, "DisplayName", e->display_name);
+    json_put_source(out, "Source", e->source_uri, e->source_type);
     put_details(details, out, false);
-    json_put_time(out, "CreationTime", e.created_ms);
-    json_put_object_text(out, "CreatedBy", e.created_by);
-    json_put_time(out, "LastModifiedTime", e.modified_ms);
-    json_put_object_text(out, "LastModifiedBy", e.modified_by);
+    json_put_time(out, "CreationTime", e->created_ms);
+    json_put_object_text(out, "CreatedBy", e->created_by);
+    json_put_time(out, "LastModifiedTime", e->modified_ms);
+    json_put_object_text(out, "LastModifiedBy", e->modified_by);
     for (size_t i = 1; i < sizeof detail_members / sizeof detail_members[0]; i++) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(details, detail_members[i]);
         if (v)
             cJSON_AddItemToObject(out, detail_members[i], cJSON_Duplicate(v, 1));
     }
     cJSON *metrics = cJSON_AddArrayToObject(out, "Metrics");
-    if ((err = store_metric_summaries(r, e.id, metrics)) != LD_OK)
+    enum ld_err err = store_metric_summaries(r, e->id, metrics);
+    if (err == LD_OK)
+        json_put_str(out, "LineageGroupArn", entity_lineage_group_arn(r));
+    return err;
+}
+
+enum ld_err op_describe_trial_component(struct request *r, const cJSON *in, cJSON *out)
+{
+    struct entity e;
+    enum ld_err err = store_entity_get(r, KIND_TRIAL_COMPONENT, json_str(in, "TrialComponentName"), &e);
+    if (err == LD_OK)
+        err = op_write_trial_component(r, &e, out);
+    if (err != LD_OK)
         return err;
-    json_put_str(out, "LineageGroupArn", entity_lineage_group_arn(r));
-    const cJSON *sources = cJSON_GetObjectItemCaseSensitive(details, "Sources");
+    const cJSON *sources = cJSON_GetObjectItemCaseSensitive(json_parse_owned(r, e.details), "Sources");
     if (sources)
         cJSON_AddItemToObject(out, "Sources", cJSON_Duplicate(sources, 1));
     return LD_OK;

@@ -33,26 +33,30 @@ enum ld_err op_create_trial(struct request *r, const cJSON *in, cJSON *out)
     return err;
 }
 
+void op_write_trial(struct request *r, const struct entity *e, cJSON *out)
+{
+    json_put_str(out, "TrialName", e->name);
+    json_put_str(out, "TrialArn", e->arn);
+    json_put_str(out, "DisplayName", e->display_name);
+    json_put_str(out, "ExperimentName", e->parent_name);
+    json_put_source(out, "Source", e->source_uri, e->source_type);
+    json_put_time(out, "CreationTime", e->created_ms);
+    json_put_object_text(out, "CreatedBy", e->created_by);
+    json_put_time(out, "LastModifiedTime", e->modified_ms);
+    json_put_object_text(out, "LastModifiedBy", e->modified_by);
+    const cJSON *metadata =
+        cJSON_GetObjectItemCaseSensitive(json_parse_owned(r, e->details), "MetadataProperties");
+    if (metadata)
+        cJSON_AddItemToObject(out, "MetadataProperties", cJSON_Duplicate(metadata, 1));
+}
+
 enum ld_err op_describe_trial(struct request *r, const cJSON *in, cJSON *out)
 {
     struct entity e;
     enum ld_err err = store_entity_get(r, KIND_TRIAL, json_str(in, "TrialName"), &e);
-    if (err != LD_OK)
-        return err;
-    json_put_str(out, "TrialName", e.name);
-    json_put_str(out, "TrialArn", e.arn);
-    json_put_str(out, "DisplayName", e.display_name);
-    json_put_str(out, "ExperimentName", e.parent_name);
-    json_put_source(out, "Source", e.source_uri, e.source_type);
-    json_put_time(out, "CreationTime", e.created_ms);
-    json_put_object_text(out, "CreatedBy", e.created_by);
-    json_put_time(out, "LastModifiedTime", e.modified_ms);
-    json_put_object_text(out, "LastModifiedBy", e.modified_by);
-    const cJSON *metadata =
-        cJSON_GetObjectItemCaseSensitive(json_parse_owned(r, e.details), "MetadataProperties");
-    if (metadata)
-        cJSON_AddItemToObject(out, "MetadataProperties", cJSON_Duplicate(metadata, 1));
-    return LD_OK;
+    if (err == LD_OK)
+        op_write_trial(r, &e, out);
+    return err;
 }
 
 enum ld_err op_update_trial(struct request *r, const cJSON *in, cJSON *out)

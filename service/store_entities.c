@@ -65,32 +65,25 @@ const char *entity_lineage_group_arn(struct request *r)
     return db_lineage_group_arn(r);
 }
 
-#define ENTITY_COLUMNS                                                                                       \
-    "id, kind, name, arn, vertex_type, display_name, description, source_uri, source_type, source_id, "      \
-    "status, details::text, created_by::text, modified_by::text, "                                           \
-    "case when parent_id is null then null else (select p.name from entity p where p.id = "                  \
-    "entity.parent_id) end, "                                                                                \
-    "(extract(epoch from created_at) * 1000)::int8, (extract(epoch from modified_at) * 1000)::int8"
-
-static void entity_from_row(struct request *r, const PGresult *res, int row, struct entity *e)
+void db_entity_from_row(struct request *r, const PGresult *res, int row, int col, struct entity *e)
 {
-    e->id = db_int64(res, row, 0);
-    e->kind = (enum entity_kind)db_int64(res, row, 1);
-    e->name = db_text(r, res, row, 2);
-    e->arn = db_text(r, res, row, 3);
-    e->vertex_type = db_text(r, res, row, 4);
-    e->display_name = db_text(r, res, row, 5);
-    e->description = db_text(r, res, row, 6);
-    e->source_uri = db_text(r, res, row, 7);
-    e->source_type = db_text(r, res, row, 8);
-    e->source_id = db_text(r, res, row, 9);
-    e->status = db_text(r, res, row, 10);
-    e->details = db_text(r, res, row, 11);
-    e->created_by = db_text(r, res, row, 12);
-    e->modified_by = db_text(r, res, row, 13);
-    e->parent_name = db_text(r, res, row, 14);
-    e->created_ms = db_int64(res, row, 15);
-    e->modified_ms = db_int64(res, row, 16);
+    e->id = db_int64(res, row, col);
+    e->kind = (enum entity_kind)db_int64(res, row, col + 1);
+    e->name = db_text(r, res, row, col + 2);
+    e->arn = db_text(r, res, row, col + 3);
+    e->vertex_type = db_text(r, res, row, col + 4);
+    e->display_name = db_text(r, res, row, col + 5);
+    e->description = db_text(r, res, row, col + 6);
+    e->source_uri = db_text(r, res, row, col + 7);
+    e->source_type = db_text(r, res, row, col + 8);
+    e->source_id = db_text(r, res, row, col + 9);
+    e->status = db_text(r, res, row, col + 10);
+    e->details = db_text(r, res, row, col + 11);
+    e->created_by = db_text(r, res, row, col + 12);
+    e->modified_by = db_text(r, res, row, col + 13);
+    e->parent_name = db_text(r, res, row, col + 14);
+    e->created_ms = db_int64(res, row, col + 15);
+    e->modified_ms = db_int64(res, row, col + 16);
 }
 
 static enum ld_err not_found(struct request *r, enum entity_kind k, const char *name_or_arn)
@@ -222,13 +215,13 @@ enum ld_err store_entity_get(struct request *r, enum entity_kind k, const char *
         return not_found(r, k, name_or_arn);
     const char *vals[] = {db_param_int(r, tenant), db_param_int(r, k), name_or_arn};
     const char *sql =
-        arena_printf(r->arena, "select " ENTITY_COLUMNS " from entity%s", key_predicate(name_or_arn));
+        arena_printf(r->arena, "select " DB_ENTITY_COLUMNS " from entity%s", key_predicate(name_or_arn));
     PGresult *res = db_run(r, sql, 3, vals, NULL);
     if (!res)
         return r->error;
     if (PQntuples(res) == 0)
         return not_found(r, k, name_or_arn);
-    entity_from_row(r, res, 0, out);
+    db_entity_from_row(r, res, 0, 0, out);
     return LD_OK;
 }
 
@@ -377,7 +370,7 @@ enum ld_err store_entity_list(struct request *r, const struct list_query *q, str
     vals[nv++] = db_param_int(r, tenant);
     vals[nv++] = db_param_int(r, q->kind);
     char *sql =
-        arena_printf(r->arena, "select " ENTITY_COLUMNS " from entity where tenant_id = $1 and kind = $2");
+        arena_printf(r->arena, "select " DB_ENTITY_COLUMNS " from entity where tenant_id = $1 and kind = $2");
     if (q->has_after) {
         vals[nv++] = db_param_int(r, q->created_after_ms);
         sql = arena_printf(r->arena, "%s and created_at > to_timestamp($%d::float8 / 1000)", sql, nv);
@@ -420,7 +413,7 @@ enum ld_err store_entity_list(struct request *r, const struct list_query *q, str
     size_t count = got > q->limit ? (size_t)q->limit : (size_t)got;
     *rows = arena_alloc(r->arena, (count ? count : 1) * sizeof **rows);
     for (size_t i = 0; i < count; i++)
-        entity_from_row(r, res, (int)i, &(*rows)[i]);
+        db_entity_from_row(r, res, (int)i, 0, &(*rows)[i]);
     *n = count;
     if (got > q->limit) {
         const struct entity *last = &(*rows)[count - 1];

@@ -246,4 +246,27 @@ enum ld_err store_tags_delete(struct request *r, const char *arn, const cJSON *k
 enum ld_err store_tags_list(struct request *r, const char *arn, int limit, const char *next_token,
                             cJSON *out_array, const char **next_token_out);
 
+struct search_spec;
+
+/* One Search record: the entity, its TagList and its related list (a JSON
+ * array text: trials' TrialComponentSummaries, components' Parents; NULL for
+ * experiments). */
+struct search_hit {
+    struct entity entity;
+    const char *tags;
+    const char *related;
+};
+
+/* Runs one Search page for the caller's tenant (filling spec->tenant and
+ * spec->columns): `hits` in order, the capped total (see SEARCH_TOTAL_CAP)
+ * and the next page's token (NULL on the last page). An invalid expression,
+ * sort or token is a ValidationException naming it. */
+enum ld_err store_search(struct request *r, struct search_spec *spec, struct search_hit **hits, size_t *n,
+                         int64_t *total, const char **next_token);
+
+/* Appends PropertyNameSuggestion objects for the record fields of `kind`
+ * and the tag, parameter and metric keys the caller's records of that kind
+ * carry, whose names begin with `hint` (ignoring case). */
+enum ld_err store_search_suggestions(struct request *r, int kind, const char *hint, cJSON *out_array);
+
 #endif
