@@ -21,4 +21,18 @@ typedef void (*summary_writer)(struct request *r, const struct entity *e, cJSON 
 enum ld_err op_list_page(struct request *r, const struct list_query *q, cJSON *out, const char *member,
                          summary_writer put, const void *ctx);
 
+/* Describe's answer for entity `e` of each kind, written into `out`
+ * (DescribeExperiment, DescribeTrialComponent with its metric summaries,
+ * DescribeArtifact/Action/Context). */
+void describe_write_experiment(const struct entity *e, cJSON *out);
+enum ld_err describe_write_trial_component(struct request *r, const struct entity *e, cJSON *out);
+void describe_write_lineage(struct request *r, const struct entity *e, cJSON *out);
+
+struct lineage_view;
+
+/* Gives each vertex of `view` its Describe answer plus `Tags`, as of
+ * *as_of (epoch ms; NULL for now); two batched reads, the trees freed with
+ * the request. */
+enum ld_err op_view_details(struct request *r, struct lineage_view *view, const int64_t *as_of);
+
 #endif

@@ -21,22 +21,26 @@ enum ld_err op_create_experiment(struct request *r, const cJSON *in, cJSON *out)
     return err;
 }
 
+void describe_write_experiment(const struct entity *e, cJSON *out)
+{
+    json_put_str(out, "ExperimentName", e->name);
+    json_put_str(out, "ExperimentArn", e->arn);
+    json_put_str(out, "DisplayName", e->display_name);
+    json_put_source(out, "Source", e->source_uri, e->source_type);
+    json_put_str(out, "Description", e->description);
+    json_put_time(out, "CreationTime", e->created_ms);
+    json_put_object_text(out, "CreatedBy", e->created_by);
+    json_put_time(out, "LastModifiedTime", e->modified_ms);
+    json_put_object_text(out, "LastModifiedBy", e->modified_by);
+}
+
 enum ld_err op_describe_experiment(struct request *r, const cJSON *in, cJSON *out)
 {
     struct entity e;
     enum ld_err err = store_entity_get(r, KIND_EXPERIMENT, json_str(in, "ExperimentName"), &e);
-    if (err != LD_OK)
-        return err;
-    json_put_str(out, "ExperimentName", e.name);
-    json_put_str(out, "ExperimentArn", e.arn);
-    json_put_str(out, "DisplayName", e.display_name);
-    json_put_source(out, "Source", e.source_uri, e.source_type);
-    json_put_str(out, "Description", e.description);
-    json_put_time(out, "CreationTime", e.created_ms);
-    json_put_object_text(out, "CreatedBy", e.created_by);
-    json_put_time(out, "LastModifiedTime", e.modified_ms);
-    json_put_object_text(out, "LastModifiedBy", e.modified_by);
-    return LD_OK;
+    if (err == LD_OK)
+        describe_write_experiment(&e, out);
+    return err;
 }
 
 enum ld_err op_update_experiment(struct request *r, const cJSON *in, cJSON *out)

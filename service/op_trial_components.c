@@ -99,8 +99,13 @@ enum ld_err op_describe_trial_component(struct request *r, const cJSON *in, cJSO
 {
     struct entity e;
     enum ld_err err = store_entity_get(r, KIND_TRIAL_COMPONENT, json_str(in, "TrialComponentName"), &e);
-    if (err != LD_OK)
-        return err;
+    return err == LD_OK ? describe_write_trial_component(r, &e, out) : err;
+}
+
+enum ld_err describe_write_trial_component(struct request *r, const struct entity *ent, cJSON *out)
+{
+    const struct entity e = *ent;
+    enum ld_err err;
     const cJSON *details = json_parse_owned(r, e.details);
     json_put_str(out, "TrialComponentName", e.name);
     json_put_str(out, "TrialComponentArn", e.arn);
