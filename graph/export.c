@@ -137,14 +137,14 @@ static Agraph_t *build_graph(struct arena *scratch, const struct lineage_view *v
     for (size_t i = 0; i < sizeof edge_attrs / sizeof edge_attrs[0]; i++)
         agattr(g, AGEDGE, (char *)edge_attrs[i][0], (char *)edge_attrs[i][1]);
 
-    /* One rank per layer, left (upstream) to right (downstream). */
+    /* One rank per layer, left (upstream) to right (downstream). cgraph
+     * writes subgraphs in id order, and a named one's id is its string's
+     * address: anonymous ones are numbered in creation order instead. */
     Agraph_t *layer = NULL;
     for (size_t i = 0; i < view->vertex_count; i++) {
         const struct view_vertex *vv = &view->vertices[i];
         if (i == 0 || vv->layer != view->vertices[i - 1].layer) {
-            char name[32];
-            snprintf(name, sizeof name, "layer %ld", vv->layer);
-            layer = agsubg(g, name, 1);
+            layer = agsubg(g, NULL, 1);
             set(layer, "rank", "same");
         }
         const struct graph_vertex *v = vv->v;
@@ -178,7 +178,9 @@ static Agraph_t *build_graph(struct arena *scratch, const struct lineage_view *v
         Agedge_t *e = m->up ? agedge(g, stub, at, NULL, 1) : agedge(g, at, stub, NULL, 1);
         set(e, "style", "dashed");
     }
-    /* The legend: one sample per lineage type, and the stub. */
+    /* The legend: one sample per lineage type, and the stub. Its name makes
+     * dot draw it as a box (a cluster); its id, an address, sorts after the
+     * layers' small numbers. */
     Agraph_t *legend = agsubg(g, "cluster_legend", 1);
     set(legend, "label", "Legend");
     for (const struct lineage_style *s = lineage_styles; s->lineage_type; s++) {
