@@ -75,12 +75,13 @@ static void *grow(struct arena *a, void *items, size_t size, size_t count, size_
 
 /* The associations leaving the walk's vertices [from, to) in direction `dir`. */
 static enum ld_err level_edges(struct request *r, const struct graph_walk *out, size_t from, size_t to,
-                               enum walk_direction dir, struct graph_edge **edges, size_t *count)
+                               const struct walk_options *opt, struct graph_edge **edges, size_t *count)
 {
     int64_t *frontier = arena_alloc(r->arena, (to - from) * sizeof *frontier);
     for (size_t i = from; i < to; i++)
         frontier[i - from] = out->vertices[i].id;
-    return store_graph_adjacent(r, frontier, to - from, dir, edges, count);
+    return store_graph_adjacent(r, frontier, to - from, opt->direction,
+                                opt->has_as_of ? &opt->as_of_ms : NULL, edges, count);
 }
 
 /* Keeps the traversed edges whose both ends are vertices of the walk. */
@@ -134,13 +135,14 @@ enum ld_err graph_walk(struct request *r, const char *start, const struct walk_o
 {
     memset(out, 0, sizeof *out);
     enum walk_direction dir = opt->direction;
+    const int64_t *as_of = opt->has_as_of ? &opt->as_of_ms : NULL;
     int max_depth = opt->max_depth;
     size_t budget = opt->budget;
     out->direction = dir;
     struct graph_vertex first;
     int32_t tenant;
     bool found;
-    enum ld_err e = store_graph_start(r, start, &tenant, &first, &found);
+    enum ld_err e = store_graph_start(r, start, as_of, &tenant, &first, &found);
     if (e != LD_OK)
         return e;
     if (!found)
@@ -158,7 +160,7 @@ enum ld_err graph_walk(struct request *r, const char *start, const struct walk_o
         size_t level_end = out->vertex_count;
         struct graph_edge *edges;
         size_t edge_count;
-        if ((e = level_edges(r, out, level_start, level_end, dir, &edges, &edge_count)) != LD_OK)
+        if ((e = level_edges(r, out, level_start, level_end, opt, &edges, &edge_count)) != LD_OK)
             return e;
         /* Ends not seen yet, each once, to fetch as the next level. */
         int64_t *fresh = arena_alloc(r->arena, (2 * edge_count + 1) * sizeof *fresh);
@@ -186,8 +188,8 @@ enum ld_err graph_walk(struct request *r, const char *start, const struct walk_o
                             budget);
         struct graph_vertex *reached = NULL;
         size_t reached_count = 0;
-        if (fresh_count &&
-            (e = store_graph_vertices(r, tenant, fresh, fresh_count, &reached, &reached_count)) != LD_OK)
+        if (fresh_count && (e = store_graph_vertices(r, tenant, fresh, fresh_count, as_of, &reached,
+                                                     &reached_count)) != LD_OK)
             return e;
         for (size_t i = 0; i < reached_count; i++) {
             out->vertices = grow(r->arena, out->vertices, sizeof *out->vertices, out->vertex_count, &vcap);
@@ -202,7 +204,7 @@ enum ld_err graph_walk(struct request *r, const char *start, const struct walk_o
     if (opt->truncate && level_start < out->vertex_count) {
         struct graph_edge *edges;
         size_t edge_count;
-        if ((e = level_edges(r, out, level_start, out->vertex_count, dir, &edges, &edge_count)) != LD_OK)
+        if ((e = level_edges(r, out, level_start, out->vertex_count, opt, &edges, &edge_count)) != LD_OK)
             return e;
         mark_unexplored(r, out, &seen, level_start, out->vertex_count, edges, edge_count);
     }

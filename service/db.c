@@ -31,6 +31,7 @@ struct store {
     struct stmt_slot stmts[STMT_SLOTS];
     struct tenant_slot tenants[TENANT_SLOTS];
     unsigned tenant_count;
+    char audit_request[96]; /* the request whose caller the session's lineaged.* settings name */
 };
 
 static uint64_t fnv1a(const char *s)
@@ -47,6 +48,7 @@ static void forget_connection(struct store *st)
         PQfinish(st->conn);
     st->conn = NULL;
     st->in_tx = false;
+    st->audit_request[0] = '\0';
     for (unsigned i = 0; i < STMT_SLOTS; i++) {
         free(st->stmts[i].sql);
         st->stmts[i].sql = NULL;
@@ -264,6 +266,28 @@ enum ld_err db_tenant(struct request *r, bool create, int32_t *id_out)
         snprintf(t->region, sizeof t->region, "%s", r->region);
         t->id = *id_out;
     }
+    return LD_OK;
+}
+
+enum ld_err db_audit(struct request *r)
+{
+    struct store *st = r->store;
+    if (st->conn && PQstatus(st->conn) == CONNECTION_OK && strcmp(st->audit_request, r->id) == 0)
+        return LD_OK;
+    int32_t tenant;
+    enum ld_err e = db_tenant(r, false, &tenant);
+    if (e != LD_OK)
+        return e;
+    /* Session-wide (not transaction-local) so that a write running as one
+     * statement outside a transaction costs this one round trip, once. */
+    const char *vals[] = {r->id, r->access_key, r->operation ? r->operation : "", db_param_int(r, tenant)};
+    if (!db_run(
+            r,
+            "select set_config('lineaged.request_id', $1, false), set_config('lineaged.access_key', $2,"
+            " false), set_config('lineaged.operation', $3, false), set_config('lineaged.tenant', $4, false)",
+            4, vals, NULL))
+        return r->error;
+    snprintf(st->audit_request, sizeof st->audit_request, "%s", r->id);
     return LD_OK;
 }
 

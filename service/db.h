@@ -30,6 +30,11 @@ enum ld_err db_commit(struct request *r);
  * when `create`; 0 when it doesn't exist and !create. Cached per connection. */
 enum ld_err db_tenant(struct request *r, bool create, int32_t *id_out);
 
+/* Names the request's caller (request id, access key, operation, tenant) in
+ * the session settings the history triggers of sql/003_history.sql read.
+ * Every write path calls it before its first change; it runs once per request. */
+enum ld_err db_audit(struct request *r);
+
 /* Creates the tenant's default lineage group unless it exists (cached per connection). */
 enum ld_err db_lineage_group(struct request *r, int32_t tenant);
 
@@ -51,6 +56,15 @@ struct entity;
 /* Reads the DB_ENTITY_COLUMNS that start at column `col` of `row` into `e`
  * (strings copied into the arena). */
 void db_entity_from_row(struct request *r, const PGresult *res, int row, int col, struct entity *e);
+
+/* A FROM item named `entity` holding entity rows as they were at the epoch
+ * ms parameter `at` (e.g. "$3"), rebuilt from the history: per entity picked
+ * by `key` (a predicate on history h), its latest row then; an entity
+ * removed by then is all NULLs (id is null). */
+#define DB_ENTITY_AS_OF(key, at)                                                                             \
+    "(select distinct on (h.entity_id) e.* from history h, jsonb_populate_record(null::entity, h.after) e"   \
+    " where " key " and h.subject = 1 and h.at <= to_timestamp(" at "::float8 / 1000)"                       \
+    " order by h.entity_id, h.at desc, h.id desc) entity"
 
 /* Cell helpers: an arena copy of the value, or NULL for SQL NULL. */
 const char *db_text(struct request *r, const PGresult *res, int row, int col);

@@ -235,6 +235,7 @@ static void run_operation(struct request *r, const struct api_op *op, const char
     } else if (e == LD_OK) {
         cJSON *result = cJSON_CreateObject();
         arena_defer(r->arena, delete_tree, result);
+        r->operation = model_op_name(op);
         e = handler(r, in, result);
         store_end_request(r->store);
         if (e == LD_OK) {

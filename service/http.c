@@ -237,7 +237,7 @@ static void on_request(struct evhttp_request *req, void *arg)
         if (!dispatch_metrics(w->svc, &r, verb, path, data, len, &rep))
             fail_route(&r, &rep, LD_ERR_UNKNOWN_OPERATION, "No operation is served at %s.", path);
     }
-    send_reply(req, r.id, content_type, &rep);
+    send_reply(req, r.id, rep.content_type ? rep.content_type : content_type, &rep);
 }
 
 static void on_stop(evutil_socket_t fd, short what, void *arg)

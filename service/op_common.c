@@ -1,7 +1,31 @@
 /* Update, Delete and List pages of named entities, shared by the entity families. */
 #include "op_common.h"
 
+#include <inttypes.h>
+#include <stdlib.h>
+
 #include "json_io.h"
+#include "lineaged/export.h"
+#include "ops.h"
+
+static int by_id(const void *a, const void *b)
+{
+    const struct entity *x = a, *y = b;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int by_vertex_id(const void *a, const void *b, void *ctx)
+{
+    const struct lineage_view *view = ctx;
+    int64_t x = view->vertices[*(const size_t *)a].v->id, y = view->vertices[*(const size_t *)b].v->id;
+    return x < y ? -1 : x > y;
+}
+
+/* An id as the decimal text that names it in a tags object. */
+static const char *id_text(struct request *r, int64_t id)
+{
+    return arena_printf(r->arena, "%" PRId64, id);
+}
 
 enum ld_err op_update_entity(struct request *r, const cJSON *in, cJSON *out, enum entity_kind k,
                              const char *key, const char *arn_member, const struct entity_update *u)
@@ -21,6 +45,45 @@ enum ld_err op_delete_entity(struct request *r, cJSON *out, enum entity_kind k, 
     if (err == LD_OK)
         json_put_str(out, arn_member, arn);
     return err;
+}
+
+enum ld_err op_view_details(struct request *r, struct lineage_view *view, const int64_t *as_of)
+{
+    int64_t *ids = arena_alloc(r->arena, (view->vertex_count + 1) * sizeof *ids);
+    for (size_t i = 0; i < view->vertex_count; i++)
+        ids[i] = view->vertices[i].v->id;
+    struct entity *rows;
+    size_t n;
+    cJSON *tags = json_parse_owned_adopt(r, cJSON_CreateObject());
+    enum ld_err err = store_entity_details(r, ids, view->vertex_count, as_of, &rows, &n, tags);
+    if (err != LD_OK)
+        return err;
+    /* Both in id order, so one merge pairs them. */
+    qsort(rows, n, sizeof *rows, by_id);
+    size_t *order = arena_alloc(r->arena, (view->vertex_count + 1) * sizeof *order);
+    for (size_t i = 0; i < view->vertex_count; i++)
+        order[i] = i;
+    qsort_r(order, view->vertex_count, sizeof *order, by_vertex_id, view);
+    for (size_t i = 0, k = 0; i < view->vertex_count; i++) {
+        struct view_vertex *vv = &view->vertices[order[i]];
+        while (k < n && rows[k].id < vv->v->id)
+            k++;
+        if (k == n || rows[k].id != vv->v->id)
+            continue;
+        cJSON *d = json_parse_owned_adopt(r, cJSON_CreateObject());
+        if (rows[k].kind == KIND_EXPERIMENT)
+            op_write_experiment(&rows[k], d);
+        else if (rows[k].kind == KIND_TRIAL_COMPONENT)
+            err = op_write_trial_component(r, &rows[k], d);
+        else
+            op_write_lineage_entity(r, &rows[k], d);
+        if (err != LD_OK)
+            return err;
+        const cJSON *list = cJSON_GetObjectItemCaseSensitive(tags, id_text(r, vv->v->id));
+        cJSON_AddItemToObject(d, "Tags", list ? cJSON_Duplicate(list, 1) : cJSON_CreateArray());
+        vv->details = d;
+    }
+    return LD_OK;
 }
 
 enum ld_err op_list_page(struct request *r, const struct list_query *q, cJSON *out, const char *member,

@@ -21,4 +21,11 @@ typedef void (*summary_writer)(struct request *r, const struct entity *e, cJSON 
 enum ld_err op_list_page(struct request *r, const struct list_query *q, cJSON *out, const char *member,
                          summary_writer put, const void *ctx);
 
+struct lineage_view;
+
+/* Gives each vertex of `view` its Describe answer plus `Tags`, as of
+ * *as_of (epoch ms; NULL for now); two batched reads, the trees freed with
+ * the request. */
+enum ld_err op_view_details(struct request *r, struct lineage_view *view, const int64_t *as_of);
+
 #endif

@@ -98,28 +98,34 @@ static void put_detail(struct request *r, const struct entity *e, const char *me
         cJSON_AddItemToObject(out, member, cJSON_Duplicate(v, 1));
 }
 
+void op_write_lineage_entity(struct request *r, const struct entity *e, cJSON *out)
+{
+    const struct lineage_kind *lk = e->kind == KIND_ARTIFACT ? &artifact
+                                    : e->kind == KIND_ACTION ? &action
+                                                             : &context;
+    json_put_str(out, lk->name_member, e->name);
+    json_put_str(out, lk->arn_member, e->arn);
+    put_source(r, e, out);
+    json_put_str(out, lk->type_member, e->vertex_type);
+    json_put_str(out, "Description", e->description);
+    json_put_str(out, "Status", e->status);
+    put_detail(r, e, "Properties", out);
+    json_put_time(out, "CreationTime", e->created_ms);
+    json_put_object_text(out, "CreatedBy", e->created_by);
+    json_put_time(out, "LastModifiedTime", e->modified_ms);
+    json_put_object_text(out, "LastModifiedBy", e->modified_by);
+    put_detail(r, e, "MetadataProperties", out);
+    json_put_str(out, "LineageGroupArn", entity_lineage_group_arn(r));
+}
+
 static enum ld_err describe_entity(const struct lineage_kind *lk, struct request *r, const cJSON *in,
                                    cJSON *out)
 {
-    const char *key = json_str(in, key_member(lk));
     struct entity e;
-    enum ld_err err = store_entity_get(r, lk->kind, key, &e);
-    if (err != LD_OK)
-        return err;
-    json_put_str(out, lk->name_member, e.name);
-    json_put_str(out, lk->arn_member, e.arn);
-    put_source(r, &e, out);
-    json_put_str(out, lk->type_member, e.vertex_type);
-    json_put_str(out, "Description", e.description);
-    json_put_str(out, "Status", e.status);
-    put_detail(r, &e, "Properties", out);
-    json_put_time(out, "CreationTime", e.created_ms);
-    json_put_object_text(out, "CreatedBy", e.created_by);
-    json_put_time(out, "LastModifiedTime", e.modified_ms);
-    json_put_object_text(out, "LastModifiedBy", e.modified_by);
-    put_detail(r, &e, "MetadataProperties", out);
-    json_put_str(out, "LineageGroupArn", entity_lineage_group_arn(r));
-    return LD_OK;
+    enum ld_err err = store_entity_get(r, lk->kind, json_str(in, key_member(lk)), &e);
+    if (err == LD_OK)
+        op_write_lineage_entity(r, &e, out);
+    return err;
 }
 
 static enum ld_err update_entity(const struct lineage_kind *lk, struct request *r, const cJSON *in,

@@ -25,12 +25,14 @@ enum ld_err op_update_trial_component(struct request *r, const cJSON *in, cJSON 
 enum ld_err op_delete_trial_component(struct request *r, const cJSON *in, cJSON *out);
 enum ld_err op_list_trial_components(struct request *r, const cJSON *in, cJSON *out);
 
-/* Record writers shared by Describe and Search: the entity's Describe fields
- * into `out` (a component's with its metric summaries). */
+/* Record writers shared by Describe, Search and the native API's vertex
+ * details: the entity's Describe fields into `out` (a component's with its
+ * metric summaries; artifacts, actions and contexts by their kind). */
 struct entity;
 void op_write_experiment(const struct entity *e, cJSON *out);
 void op_write_trial(struct request *r, const struct entity *e, cJSON *out);
 enum ld_err op_write_trial_component(struct request *r, const struct entity *e, cJSON *out);
+void op_write_lineage_entity(struct request *r, const struct entity *e, cJSON *out);
 
 enum ld_err op_search(struct request *r, const cJSON *in, cJSON *out);
 enum ld_err op_get_search_suggestions(struct request *r, const cJSON *in, cJSON *out);

@@ -61,7 +61,7 @@ enum ld_err store_association_add(struct request *r, const char *src, const char
     enum ld_err e = db_tenant(r, false, &tenant);
     if (e != LD_OK)
         return e;
-    if (tenant && (e = check_association_limit(r, tenant)) != LD_OK)
+    if (tenant && ((e = check_association_limit(r, tenant)) != LD_OK || (e = db_audit(r)) != LD_OK))
         return e;
     const char *vals[] = {db_param_int(r, tenant), src, dst, type};
     struct db_violation v;
@@ -89,6 +89,8 @@ enum ld_err store_association_delete(struct request *r, const char *src, const c
     int32_t tenant;
     enum ld_err e = db_tenant(r, false, &tenant);
     if (e != LD_OK)
+        return e;
+    if (tenant && (e = db_audit(r)) != LD_OK)
         return e;
     if (tenant) {
         const char *vals[] = {db_param_int(r, tenant), src, dst};

@@ -119,6 +119,8 @@ enum ld_err store_entity_create(struct request *r, const struct entity_input *in
     enum ld_err e = with_tags ? db_begin(r) : LD_OK;
     if (e == LD_OK)
         e = db_tenant(r, true, &tenant);
+    if (e == LD_OK)
+        e = db_audit(r);
     if (e != LD_OK)
         return e;
     if (in->lineage && (e = db_lineage_group(r, tenant)) != LD_OK)
@@ -234,6 +236,8 @@ enum ld_err store_entity_update(struct request *r, enum entity_kind k, const cha
         return e;
     if (!tenant)
         return not_found(r, k, name_or_arn);
+    if ((e = db_audit(r)) != LD_OK)
+        return e;
     const char *vals[] = {db_param_int(r, tenant),
                           db_param_int(r, k),
                           name_or_arn,
@@ -268,6 +272,56 @@ enum ld_err store_entity_update(struct request *r, enum entity_kind k, const cha
     return LD_OK;
 }
 
+enum ld_err store_entity_details(struct request *r, const int64_t *ids, size_t n, const int64_t *as_of,
+                                 struct entity **rows, size_t *count, cJSON *tags)
+{
+    const char **items = arena_alloc(r->arena, (n ? n : 1) * sizeof *items);
+    for (size_t i = 0; i < n; i++)
+        items[i] = db_param_int(r, ids[i]);
+    const char *vals[] = {db_param_array(r, items, n, false), as_of ? db_param_int(r, *as_of) : NULL};
+    PGresult *res =
+        as_of
+            ? db_run(r,
+                     "select " DB_ENTITY_COLUMNS
+                     " from " DB_ENTITY_AS_OF("h.entity_id = any($1::int8[])", "$2") " where id is not null",
+                     2, vals, NULL)
+            : db_run(r, "select " DB_ENTITY_COLUMNS " from entity where id = any($1::int8[])", 1, vals, NULL);
+    if (!res)
+        return r->error;
+    *count = (size_t)PQntuples(res);
+    *rows = arena_alloc(r->arena, (*count ? *count : 1) * sizeof **rows);
+    for (size_t i = 0; i < *count; i++)
+        db_entity_from_row(r, res, (int)i, 0, &(*rows)[i]);
+    /* Tags then: per (entity, key) the latest history row, unless a removal. */
+    res =
+        as_of
+            ? db_run(r,
+                     "select entity_id, after->>'key', after->>'value' from (select distinct on"
+                     " (h.entity_id, coalesce(h.after, h.before)->>'key') h.entity_id, h.after from history h"
+                     " where h.entity_id = any($1::int8[]) and h.subject = 3"
+                     " and h.at <= to_timestamp($2::float8 / 1000) order by h.entity_id,"
+                     " coalesce(h.after, h.before)->>'key', h.at desc, h.id desc) t where after is not null"
+                     " order by entity_id, (after->>'seq')::int8",
+                     2, vals, NULL)
+            : db_run(r,
+                     "select entity_id, key, value from tag where entity_id = any($1::int8[])"
+                     " order by entity_id, seq",
+                     1, vals, NULL);
+    if (!res)
+        return r->error;
+    for (int i = 0; i < PQntuples(res); i++) {
+        const char *id = PQgetvalue(res, i, 0);
+        cJSON *list = cJSON_GetObjectItemCaseSensitive(tags, id);
+        if (!list)
+            list = cJSON_AddArrayToObject(tags, id);
+        cJSON *tag = cJSON_CreateObject();
+        cJSON_AddItemToArray(list, tag);
+        cJSON_AddStringToObject(tag, "Key", PQgetvalue(res, i, 1));
+        cJSON_AddStringToObject(tag, "Value", PQgetvalue(res, i, 2));
+    }
+    return LD_OK;
+}
+
 /* Children that must go before an entity can be deleted, per kind. */
 struct delete_guard {
     const char *count_sql; /* $1 = entity id */
@@ -292,7 +346,7 @@ enum ld_err store_entity_delete(struct request *r, enum entity_kind k, const cha
         return e;
     if (!tenant)
         return not_found(r, k, name_or_arn);
-    if ((e = db_begin(r)) != LD_OK)
+    if ((e = db_begin(r)) != LD_OK || (e = db_audit(r)) != LD_OK)
         return e;
     const char *vals[] = {db_param_int(r, tenant), db_param_int(r, k), name_or_arn};
     const char *sql =

@@ -16,6 +16,22 @@ static const char *id_array(struct request *r, const int64_t *ids, size_t n)
     return db_param_array(r, items, n, false);
 }
 
+/* The same reads as of a past moment ($2, epoch ms), from the history rows
+ * of sql/003_history.sql: per edge or vertex, its latest row at or before
+ * then, when that row is not a removal. */
+#define EDGES_AS_OF(end, other)                                                                              \
+    "select source_id, destination_id, association_type from (select distinct on (h.entity_id, h.other_id)"  \
+    " h.entity_id as source_id, h.other_id as destination_id, h.after->>'association_type' as"               \
+    " association_type, h.after is not null as present from history h where h." end " = any($1::int8[])"     \
+    " and h.subject = 2 and h." other " is not null and h.at <= to_timestamp($2::float8 / 1000)"             \
+    " order by h.entity_id, h.other_id, h.at desc, h.id desc) a where present"
+
+static const char *const adjacent_as_of_sql[] = {
+    [WALK_BOTH] = EDGES_AS_OF("entity_id", "other_id") " union " EDGES_AS_OF("other_id", "entity_id"),
+    [WALK_ASCENDANTS] = EDGES_AS_OF("other_id", "entity_id"),
+    [WALK_DESCENDANTS] = EDGES_AS_OF("entity_id", "other_id"),
+};
+
 static const char *const adjacent_sql[] = {
     [WALK_BOTH] = "select source_id, destination_id, association_type from association where source_id = "
                   "any($1::int8[])"
@@ -28,10 +44,11 @@ static const char *const adjacent_sql[] = {
 };
 
 enum ld_err store_graph_adjacent(struct request *r, const int64_t *ids, size_t n, enum walk_direction dir,
-                                 struct graph_edge **edges, size_t *count)
+                                 const int64_t *as_of, struct graph_edge **edges, size_t *count)
 {
-    const char *vals[] = {id_array(r, ids, n)};
-    PGresult *res = db_run(r, adjacent_sql[dir], 1, vals, NULL);
+    const char *vals[] = {id_array(r, ids, n), as_of ? db_param_int(r, *as_of) : NULL};
+    PGresult *res = as_of ? db_run(r, adjacent_as_of_sql[dir], 2, vals, NULL)
+                          : db_run(r, adjacent_sql[dir], 1, vals, NULL);
     if (!res)
         return r->error;
     *count = (size_t)PQntuples(res);
@@ -68,14 +85,19 @@ static void vertex_from_row(struct request *r, const PGresult *res, int row, str
 }
 
 enum ld_err store_graph_vertices(struct request *r, int32_t tenant, const int64_t *ids, size_t n,
-                                 struct graph_vertex **out, size_t *count)
+                                 const int64_t *as_of, struct graph_vertex **out, size_t *count)
 {
-    const char *vals[] = {db_param_int(r, tenant), id_array(r, ids, n)};
+    const char *vals[] = {db_param_int(r, tenant), id_array(r, ids, n),
+                          as_of ? db_param_int(r, *as_of) : NULL};
     PGresult *res =
-        db_run(r,
-               "select " VERTEX_COLUMNS " from entity where tenant_id = $1 and id = any($2::int8[])"
-               " and kind <> 2",
-               2, vals, NULL);
+        as_of ? db_run(r,
+                       "select " VERTEX_COLUMNS " from " DB_ENTITY_AS_OF(
+                           "h.entity_id = any($2::int8[])", "$3") " where tenant_id = $1 and kind <> 2",
+                       3, vals, NULL)
+              : db_run(r,
+                       "select " VERTEX_COLUMNS " from entity where tenant_id = $1 and id = any($2::int8[])"
+                       " and kind <> 2",
+                       2, vals, NULL);
     if (!res)
         return r->error;
     *count = (size_t)PQntuples(res);
@@ -85,17 +107,23 @@ enum ld_err store_graph_vertices(struct request *r, int32_t tenant, const int64_
     return LD_OK;
 }
 
-enum ld_err store_graph_start(struct request *r, const char *arn, int32_t *tenant, struct graph_vertex *out,
-                              bool *found)
+enum ld_err store_graph_start(struct request *r, const char *arn, const int64_t *as_of, int32_t *tenant,
+                              struct graph_vertex *out, bool *found)
 {
     *found = false;
     enum ld_err e = db_tenant(r, false, tenant);
     if (e != LD_OK || !*tenant)
         return e;
-    const char *vals[] = {db_param_int(r, *tenant), arn};
-    PGresult *res = db_run(
-        r, "select " VERTEX_COLUMNS " from entity where tenant_id = $1 and arn = lower($2) and kind <> 2", 2,
-        vals, NULL);
+    const char *vals[] = {db_param_int(r, *tenant), arn, as_of ? db_param_int(r, *as_of) : NULL};
+    PGresult *res = as_of ? db_run(r,
+                                   "select " VERTEX_COLUMNS
+                                   " from " DB_ENTITY_AS_OF("h.tenant_id = $1 and h.arn = lower($2)",
+                                                            "$3") " where id is not null and kind <> 2",
+                                   3, vals, NULL)
+                          : db_run(r,
+                                   "select " VERTEX_COLUMNS
+                                   " from entity where tenant_id = $1 and arn = lower($2) and kind <> 2",
+                                   2, vals, NULL);
     if (!res)
         return r->error;
     if (PQntuples(res) == 1) {

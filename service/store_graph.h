@@ -4,17 +4,20 @@
 
 #include "lineaged/graph.h"
 
-/* The associations touching `ids` in the walk's direction (both ways for
+/* Each read is of the live graph when `as_of` is NULL, else of the graph as
+ * it was at *as_of (epoch ms), rebuilt from the history.
+ *
+ * The associations touching `ids` in the walk's direction (both ways for
  * WALK_BOTH), each once, in stored direction; memory from the arena. */
 enum ld_err store_graph_adjacent(struct request *r, const int64_t *ids, size_t n, enum walk_direction dir,
-                                 struct graph_edge **edges, size_t *count);
+                                 const int64_t *as_of, struct graph_edge **edges, size_t *count);
 
 /* The vertices among `ids` that are in tenant `tenant` (trials are never vertices). */
 enum ld_err store_graph_vertices(struct request *r, int32_t tenant, const int64_t *ids, size_t n,
-                                 struct graph_vertex **out, size_t *count);
+                                 const int64_t *as_of, struct graph_vertex **out, size_t *count);
 
 /* The start vertex by ARN in the caller's scope; *found false when absent. */
-enum ld_err store_graph_start(struct request *r, const char *arn, int32_t *tenant, struct graph_vertex *out,
-                              bool *found);
+enum ld_err store_graph_start(struct request *r, const char *arn, const int64_t *as_of, int32_t *tenant,
+                              struct graph_vertex *out, bool *found);
 
 #endif

@@ -71,6 +71,8 @@ enum ld_err store_tags_add(struct request *r, const char *arn, const cJSON *tags
     if (e == LD_OK)
         e = entity_id_by_arn(r, arn, true, &id);
     if (e == LD_OK)
+        e = db_audit(r);
+    if (e == LD_OK)
         e = tags_put(r, id, tags);
     return e == LD_OK ? db_commit(r) : e;
 }
@@ -79,6 +81,8 @@ enum ld_err store_tags_delete(struct request *r, const char *arn, const cJSON *k
 {
     const char *id = NULL;
     enum ld_err e = entity_id_by_arn(r, arn, false, &id);
+    if (e == LD_OK)
+        e = db_audit(r);
     if (e != LD_OK)
         return e;
     char *json = cJSON_PrintUnformatted(keys);

@@ -16,6 +16,8 @@ enum ld_err store_membership_set(struct request *r, const char *component, const
     enum ld_err e = store_entity_get(r, KIND_TRIAL_COMPONENT, component, &tc);
     if (e == LD_OK)
         e = store_entity_get(r, KIND_TRIAL, trial, &t);
+    if (e == LD_OK)
+        e = db_audit(r);
     if (e != LD_OK)
         return e;
     const char *vals[] = {db_param_int(r, t.id), db_param_int(r, tc.id)};

@@ -60,6 +60,10 @@ struct walk_options {
      * stops before the level that would pass it. A truncating walk marks every
      * vertex where it stopped with neighbours left, at the depth limit too. */
     bool truncate;
+    /* With has_as_of: walk the graph as it was at as_of_ms (epoch ms), rebuilt
+     * from the audit history; otherwise the live graph. */
+    bool has_as_of;
+    int64_t as_of_ms;
 };
 
 /* Walks from the vertex with ARN `start` in the caller's scope. A missing

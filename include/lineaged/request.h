@@ -25,6 +25,7 @@ struct request {
     const char *account;         /* 12 digits */
     const char *region;
     const char *access_key; /* as signed, or "" when the request was unsigned */
+    const char *operation;  /* the API operation's name, or NULL outside one */
     enum ld_err error;      /* set by req_fail */
     const char *message;    /* set by req_fail */
 };

@@ -108,6 +108,13 @@ enum ld_err store_entity_create(struct request *r, const struct entity_input *in
 enum ld_err store_entity_get(struct request *r, enum entity_kind k, const char *name_or_arn,
                              struct entity *out);
 
+/* The entities with these ids (any tenant: callers pass ids of their own
+ * walk) as they are, or were at *as_of (epoch ms) when it is not NULL, in
+ * no particular order; and their tags then, into `tags` as one array of
+ * {Key, Value} per entity id (the member's name is the id in decimal). */
+enum ld_err store_entity_details(struct request *r, const int64_t *ids, size_t n, const int64_t *as_of,
+                                 struct entity **rows, size_t *count, cJSON *tags);
+
 /* One map member of the details document that an update merges. */
 struct map_merge {
     const char *member;    /* "Properties", "Parameters", ...; NULL for none */
@@ -268,5 +275,13 @@ enum ld_err store_search(struct request *r, struct search_spec *spec, struct sea
  * and the tag, parameter and metric keys the caller's records of that kind
  * carry, whose names begin with `hint` (ignoring case). */
 enum ld_err store_search_suggestions(struct request *r, int kind, const char *hint, cJSON *out_array);
+
+/* The audit history of each of the `n` ARNs in the caller's scope, deleted
+ * entities included: into `out`, one member per ARN that has any, an array
+ * of rows oldest first ({at, operation, accessKeyId, requestId, subject,
+ * before, after}, with the ends' ARNs for associations and memberships): the
+ * entity's own rows and those of the associations, tags and trial
+ * memberships touching it. */
+enum ld_err store_history(struct request *r, const char *const *arns, size_t n, cJSON *out);
 
 #endif

@@ -1,0 +1,104 @@
+/* The lineage view: walks upstream and downstream of start vertices merged
+ * into layers, each vertex once at its nearest layer, in a stable order. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lineaged/export.h"
+
+/* Room for `more` entries in an arena array of `size`-byte items. */
+static void *reserve(struct arena *a, void *items, size_t size, size_t count, size_t more, size_t *cap)
+{
+    if (count + more <= *cap)
+        return items;
+    size_t n = 2 * (count + more);
+    void *bigger = arena_alloc(a, n * size);
+    if (count)
+        memcpy(bigger, items, count * size);
+    *cap = n;
+    return bigger;
+}
+
+static int by_arn_then_nearness(const void *a, const void *b)
+{
+    const struct view_vertex *x = a, *y = b;
+    int c = strcmp(x->v->arn, y->v->arn);
+    if (c)
+        return c;
+    if (labs(x->layer) != labs(y->layer))
+        return labs(x->layer) < labs(y->layer) ? -1 : 1;
+    return x->layer > y->layer ? -1 : x->layer < y->layer; /* downstream first on a tie */
+}
+
+static int by_layer_then_arn(const void *a, const void *b)
+{
+    const struct view_vertex *x = a, *y = b;
+    if (x->layer != y->layer)
+        return x->layer < y->layer ? -1 : 1;
+    return strcmp(x->v->arn, y->v->arn);
+}
+
+static int by_ends(const void *a, const void *b)
+{
+    const struct view_edge *x = a, *y = b;
+    int c = strcmp(x->source, y->source);
+    return c ? c : strcmp(x->destination, y->destination);
+}
+
+void view_add_walk(struct arena *a, struct lineage_view *view, const struct graph_walk *w, int sign)
+{
+    view->vertices = reserve(a, view->vertices, sizeof *view->vertices, view->vertex_count, w->vertex_count,
+                             &view->vertex_cap);
+    for (size_t i = 0; i < w->vertex_count; i++)
+        view->vertices[view->vertex_count++] =
+            (struct view_vertex){&w->vertices[i], (long)sign * w->vertices[i].depth, NULL};
+    view->edges =
+        reserve(a, view->edges, sizeof *view->edges, view->edge_count, w->edge_count, &view->edge_cap);
+    for (size_t e = 0; e < w->edge_count; e++)
+        view->edges[view->edge_count++] = (struct view_edge){
+            w->vertices[w->edges[e].source].arn, w->vertices[w->edges[e].destination].arn, w->edges[e].type};
+    view->markers = reserve(a, view->markers, sizeof *view->markers, view->marker_count, w->truncated_count,
+                            &view->marker_cap);
+    for (size_t t = 0; t < w->truncated_count; t++)
+        view->markers[view->marker_count++] = (struct view_marker){w->vertices[w->truncated[t].vertex].arn,
+                                                                   sign < 0, w->truncated[t].unexplored};
+}
+
+void view_settle(struct lineage_view *view)
+{
+    size_t kept = 0;
+    if (view->vertex_count)
+        qsort(view->vertices, view->vertex_count, sizeof *view->vertices, by_arn_then_nearness);
+    for (size_t i = 0; i < view->vertex_count; i++)
+        if (!kept || strcmp(view->vertices[kept - 1].v->arn, view->vertices[i].v->arn) != 0)
+            view->vertices[kept++] = view->vertices[i];
+    view->vertex_count = kept;
+    if (kept)
+        qsort(view->vertices, kept, sizeof *view->vertices, by_layer_then_arn);
+    kept = 0;
+    if (view->edge_count)
+        qsort(view->edges, view->edge_count, sizeof *view->edges, by_ends);
+    for (size_t i = 0; i < view->edge_count; i++)
+        if (!kept || by_ends(&view->edges[kept - 1], &view->edges[i]) != 0)
+            view->edges[kept++] = view->edges[i];
+    view->edge_count = kept;
+}
+
+enum ld_err graph_lineage_view(struct request *r, const struct view_query *q, struct lineage_view *out)
+{
+    memset(out, 0, sizeof *out);
+    for (size_t s = 0; s < q->start_count; s++) {
+        struct walk_options opt[2] = {
+            {WALK_ASCENDANTS, q->up, q->budget, true, q->has_as_of, q->as_of_ms},
+            {WALK_DESCENDANTS, q->down, q->budget, true, q->has_as_of, q->as_of_ms},
+        };
+        for (int k = 0; k < 2; k++) {
+            struct graph_walk *w = arena_alloc(r->arena, sizeof *w);
+            enum ld_err e = graph_walk(r, q->starts[s], &opt[k], w);
+            if (e != LD_OK)
+                return e;
+            view_add_walk(r->arena, out, w, k == 0 ? -1 : 1);
+        }
+    }
+    view_settle(out);
+    return LD_OK;
+}

@@ -1,0 +1,230 @@
+/* The export module without a database: walks merged into a view (each
+ * vertex once at its nearest layer), and the view's JSON and DOT compared
+ * with golden files in tests/data (LINEAGED_UPDATE_GOLDEN=1 rewrites them),
+ * and its SVG checked for every vertex, edge and stub. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lineaged/export.h"
+
+static struct arena *a;
+
+static void setup(void)
+{
+    a = arena_create();
+}
+
+static void teardown(void)
+{
+    arena_destroy(a);
+}
+
+TestSuite(export, .init = setup, .fini = teardown);
+
+/* Upstream of a model m: a training component t fed by a dataset d and an
+ * image i (a name with a backslash); downstream: an endpoint context e and an
+ * unnamed artifact u. d has 3 parents left unwalked, e 2 children. */
+static struct graph_vertex up_vs[] = {
+    {.id = 1,
+     .arn = "arn:m",
+     .name = "model",
+     .type = "Model",
+     .lineage_type = "Artifact",
+     .created_ms = 1000},
+    {.id = 2,
+     .arn = "arn:t",
+     .name = "train",
+     .type = "TrainingJob",
+     .lineage_type = "TrialComponent",
+     .created_ms = 2000,
+     .depth = 1},
+    {.id = 3,
+     .arn = "arn:d",
+     .name = "data",
+     .type = "DataSet",
+     .lineage_type = "Artifact",
+     .created_ms = 3000,
+     .depth = 2},
+    {.id = 4,
+     .arn = "arn:i",
+     .name = "img\\v1",
+     .type = "Image",
+     .lineage_type = "Artifact",
+     .created_ms = 4500,
+     .depth = 2},
+};
+static struct graph_edge up_es[] = {
+    {.source_id = 2, .destination_id = 1, .type = "Produced", .source = 1, .destination = 0},
+    {.source_id = 3, .destination_id = 2, .type = "ContributedTo", .source = 2, .destination = 1},
+    {.source_id = 4, .destination_id = 2, .type = NULL, .source = 3, .destination = 1},
+};
+static struct graph_truncation up_cut[] = {{.vertex = 2, .unexplored = 3}};
+
+static struct graph_vertex down_vs[] = {
+    {.id = 1,
+     .arn = "arn:m",
+     .name = "model",
+     .type = "Model",
+     .lineage_type = "Artifact",
+     .created_ms = 1000},
+    {.id = 5,
+     .arn = "arn:e",
+     .name = "endpoint",
+     .type = "Endpoint",
+     .lineage_type = "Context",
+     .created_ms = 5000,
+     .depth = 1},
+    {.id = 6,
+     .arn = "arn:aws:sagemaker:r:1:artifact/abc",
+     .type = "Report",
+     .lineage_type = "Artifact",
+     .created_ms = 6000,
+     .depth = 1},
+    /* Also reached upstream, nearer there: it stays at layer -1. */
+    {.id = 2,
+     .arn = "arn:t",
+     .name = "train",
+     .type = "TrainingJob",
+     .lineage_type = "TrialComponent",
+     .created_ms = 2000,
+     .depth = 2},
+};
+static struct graph_edge down_es[] = {
+    {.source_id = 1, .destination_id = 5, .type = "DeployedTo", .source = 0, .destination = 1},
+    {.source_id = 1, .destination_id = 6, .type = "ContributedTo", .source = 0, .destination = 2},
+    {.source_id = 5, .destination_id = 2, .type = "AssociatedWith", .source = 1, .destination = 3},
+};
+static struct graph_truncation down_cut[] = {{.vertex = 1, .unexplored = 2}};
+
+static void build(struct lineage_view *view)
+{
+    struct graph_walk up = {WALK_ASCENDANTS, up_vs, 4, up_es, 3, up_cut, 1};
+    struct graph_walk down = {WALK_DESCENDANTS, down_vs, 4, down_es, 3, down_cut, 1};
+    memset(view, 0, sizeof *view);
+    view_add_walk(a, view, &up, -1);
+    view_add_walk(a, view, &down, 1);
+    view_settle(view);
+}
+
+/* Compares `text` with tests/data/<name>, or rewrites it when asked. */
+static void assert_golden(const char *name, const char *text, size_t len)
+{
+    const char *dir = getenv("LINEAGED_SOURCE_DIR");
+    cr_assert(dir, "LINEAGED_SOURCE_DIR is not set");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tests/data/%s", dir, name);
+    const char *update = getenv("LINEAGED_UPDATE_GOLDEN");
+    if (update && strcmp(update, "1") == 0) {
+        FILE *f = fopen(path, "wb");
+        cr_assert(f && fwrite(text, 1, len, f) == len && fclose(f) == 0, "cannot write %s", path);
+    }
+    FILE *f = fopen(path, "rb");
+    cr_assert(f, "missing golden file %s", path);
+    char *want = calloc(1, len + 2);
+    size_t got = fread(want, 1, len + 1, f);
+    fclose(f);
+    bool same = got == len && memcmp(want, text, len) == 0;
+    free(want);
+    cr_assert(same, "%s differs from the export:\n%.*s", path, (int)len, text);
+}
+
+Test(export, settle_keeps_each_vertex_once_at_its_nearest_layer_in_layer_then_arn_order)
+{
+    struct lineage_view view;
+    build(&view);
+    const char *arns[] = {"arn:d", "arn:i", "arn:t", "arn:m", "arn:aws:sagemaker:r:1:artifact/abc", "arn:e"};
+    long layers[] = {-2, -2, -1, 0, 1, 1};
+    cr_assert_eq(view.vertex_count, 6);
+    for (size_t i = 0; i < 6; i++) {
+        cr_expect_str_eq(view.vertices[i].v->arn, arns[i]);
+        cr_expect_eq(view.vertices[i].layer, layers[i], "%s at %ld", arns[i], view.vertices[i].layer);
+    }
+    cr_assert_eq(view.edge_count, 6);
+    for (size_t i = 1; i < view.edge_count; i++) {
+        int c = strcmp(view.edges[i - 1].source, view.edges[i].source);
+        cr_expect(c < 0 || (c == 0 && strcmp(view.edges[i - 1].destination, view.edges[i].destination) < 0));
+    }
+    cr_assert_eq(view.marker_count, 2);
+    cr_expect(view.markers[0].up && strcmp(view.markers[0].arn, "arn:d") == 0);
+    cr_expect(!view.markers[1].up && strcmp(view.markers[1].arn, "arn:e") == 0);
+}
+
+Test(export, json_is_the_native_shape_and_matches_the_golden_file)
+{
+    struct lineage_view view;
+    build(&view);
+    cJSON *details = cJSON_CreateObject();
+    cJSON_AddStringToObject(details, "ArtifactArn", "arn:m");
+    view.vertices[3].details = details;
+    cJSON *out = cJSON_CreateObject();
+    export_json(&view, out);
+    char *text = cJSON_PrintUnformatted(out);
+    cJSON_Delete(out);
+    cJSON_Delete(details);
+    assert_golden("export_styled.json", text, strlen(text));
+    cJSON_free(text);
+}
+
+Test(export, dot_is_styled_labelled_truncated_and_matches_the_golden_file)
+{
+    struct lineage_view view;
+    build(&view);
+    size_t len = 0;
+    const char *dot = export_dot(a, &view, &len);
+    cr_assert(dot);
+    assert_golden("export_styled.dot", dot, len);
+    /* Twice the same bytes. */
+    size_t len2 = 0;
+    const char *again = export_dot(a, &view, &len2);
+    cr_assert(len2 == len && memcmp(dot, again, len) == 0);
+}
+
+Test(export, dot_labels_show_backslashes_and_unnamed_vertices_by_resource_id)
+{
+    struct lineage_view view;
+    build(&view);
+    size_t len = 0;
+    const char *dot = export_dot(a, &view, &len);
+    cr_assert(dot);
+    cr_expect(strstr(dot, "label=\"img\\\\v1\\nImage\""), "%s", dot);
+    cr_expect(strstr(dot, "label=\"abc\\nReport\""), "%s", dot);
+    cr_expect(strstr(dot, "label=\"3 more\""));
+    cr_expect(strstr(dot, "label=\"2 more\""));
+    cr_expect(strstr(dot, "rankdir=LR"));
+    cr_expect(strstr(dot, "cluster_legend"));
+}
+
+Test(export, svg_holds_every_vertex_edge_and_stub)
+{
+    struct lineage_view view;
+    build(&view);
+    size_t len = 0;
+    const char *svg = export_svg(a, &view, &len);
+    cr_assert(svg && len > 0);
+    cr_expect(strstr(svg, "<svg"));
+    for (size_t i = 0; i < view.vertex_count; i++) {
+        const char *title = arena_printf(a, "<title>%s</title>", view.vertices[i].v->arn);
+        cr_expect(strstr(svg, title), "no %s", title);
+    }
+    for (size_t i = 0; i < view.edge_count; i++) {
+        /* Graphviz writes "->" in titles as "&#45;&gt;". */
+        const char *title =
+            arena_printf(a, "<title>%s&#45;&gt;%s</title>", view.edges[i].source, view.edges[i].destination);
+        cr_expect(strstr(svg, title), "no %s", title);
+    }
+    cr_expect(strstr(svg, ">3 more</text>"));
+    cr_expect(strstr(svg, ">Legend</text>"));
+}
+
+Test(export, an_empty_view_still_exports)
+{
+    struct lineage_view view = {0};
+    size_t len = 0;
+    cr_expect(export_dot(a, &view, &len) && len > 0);
+    cJSON *out = cJSON_CreateObject();
+    export_json(&view, out);
+    cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(out, "vertices")), 0);
+    cJSON_Delete(out);
+}
