@@ -181,22 +181,31 @@ static cJSON *parse_whole(const char *body, size_t len)
     return v;
 }
 
+cJSON *dispatch_parse_body(struct request *r, const char *body, size_t len)
+{
+    cJSON *in = utf8_valid((const unsigned char *)body, len) ? parse_whole(body, len) : NULL;
+    if (!in) {
+        req_fail(r, LD_ERR_SERIALIZATION, "The request body is not valid UTF-8 JSON.");
+        return NULL;
+    }
+    arena_defer(r->arena, delete_tree, in);
+    return in;
+}
+
 /* Parses, validates and runs `op`, leaving the reply in `out`. */
 static void run_operation(struct request *r, const struct api_op *op, const char *body, size_t len,
                           struct reply *out)
 {
     cJSON *in = NULL;
     if (len > 0) {
-        in = utf8_valid((const unsigned char *)body, len) ? parse_whole(body, len) : NULL;
-        if (!in) {
-            req_fail(r, LD_ERR_SERIALIZATION, "The request body is not valid UTF-8 JSON.");
+        if (!(in = dispatch_parse_body(r, body, len))) {
             reply_error(r, out);
             return;
         }
     } else {
         in = cJSON_CreateObject();
+        arena_defer(r->arena, delete_tree, in);
     }
-    arena_defer(r->arena, delete_tree, in);
     char *message = NULL;
     enum ld_err e = model_validate(op, in, r->arena, &message);
     op_handler handler = find_handler(model_op_name(op));

@@ -35,6 +35,10 @@ void dispatch_sagemaker(const struct service *svc, struct request *r, const char
 int dispatch_metrics(const struct service *svc, struct request *r, const char *method, const char *path,
                      const char *body, size_t len, struct reply *out);
 
+/* Parses a whole request body as UTF-8 JSON into a tree freed with the
+ * request; NULL (SerializationException recorded) when it is not. */
+cJSON *dispatch_parse_body(struct request *r, const char *body, size_t len);
+
 /* Fills `out` with `body` printed (freed with the request) and `status`. */
 void reply_json(struct request *r, cJSON *body, int status, struct reply *out);
 
