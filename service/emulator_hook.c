@@ -33,7 +33,6 @@ struct job_kind {
 
 /* A job being planned: its component's maps and the artifacts on each side. */
 struct job {
-    const struct job_kind *kind;
     const cJSON *doc; /* the request, or a Describe response (which repeats it) */
     const char *path; /* "request" or "response", for messages */
     const char *name, *arn;
