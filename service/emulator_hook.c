@@ -280,8 +280,7 @@ static const char *status_message(struct hook *h, const char *status, const char
 static void plan_job(struct hook *h, const struct job_kind *k, bool describe)
 {
     struct derive_plan *p = h->p;
-    struct job j = {
-        .kind = k, .doc = describe ? h->response : h->request, .path = describe ? "response" : "request"};
+    struct job j = {.doc = describe ? h->response : h->request, .path = describe ? "response" : "request"};
     j.parameters = json_parse_owned_adopt(h->r, cJSON_CreateObject());
     j.input_map = json_parse_owned_adopt(h->r, cJSON_CreateObject());
     j.output_map = json_parse_owned_adopt(h->r, cJSON_CreateObject());
