@@ -247,27 +247,47 @@ static const char *job_member(struct hook *h, const struct job_kind *k, const ch
     return arena_printf(h->r->arena, "%s%s", k->prefix, what);
 }
 
+/* A trial of the job's own, <job>-aws-trial, in `experiment`, holding the component. */
+static void own_trial(struct hook *h, struct job *j, size_t component, const char *experiment)
+{
+    const char *name = arena_printf(h->r->arena, "%s-aws-trial", j->name);
+    struct entity_input t = {
+        .kind = KIND_TRIAL, .name = name, .vertex_type = "Trial", .display_name = j->name};
+    derive_entity(h->p, &t, experiment);
+    derive_membership(h->p, component, name, NULL);
+}
+
 /* ExperimentConfig: the component joins the named trial; with an experiment
  * and no trial, a trial of the job's own is made in that experiment. Both must
- * exist beforehand, as the real service requires. */
+ * exist beforehand, as the real service requires. A training job a tuning job
+ * launched (its Describe names the TuningJobArn) joins the tuning job's
+ * experiment the same way. */
 static void experiment_config(struct hook *h, struct job *j, size_t component)
 {
     struct derive_plan *p = h->p;
     const cJSON *cfg = derive_object(p, j->doc, j->path, "ExperimentConfig", false);
+    const char *tuning = derive_string(p, j->doc, j->path, "TuningJobArn", false);
+    if (!cfg && tuning && strchr(tuning, '/') && j->name) {
+        const char *experiment = strrchr(tuning, '/') + 1;
+        struct entity_input e = {
+            .kind = KIND_EXPERIMENT,
+            .name = experiment,
+            .display_name = experiment,
+            .source_uri = tuning,
+            .source_type = "SageMakerHyperParameterTuningJob",
+        };
+        derive_entity(p, &e, NULL);
+        own_trial(h, j, component, experiment);
+    }
     if (!cfg)
         return;
     const char *cp = path_of(h, j->path, "ExperimentConfig");
     const char *experiment = derive_string(p, cfg, cp, "ExperimentName", false);
     const char *trial = derive_string(p, cfg, cp, "TrialName", false);
-    if (trial) {
+    if (trial)
         derive_membership(p, component, trial, experiment);
-    } else if (experiment && j->name) {
-        const char *name = arena_printf(h->r->arena, "%s-aws-trial", j->name);
-        struct entity_input t = {
-            .kind = KIND_TRIAL, .name = name, .vertex_type = "Trial", .display_name = j->name};
-        derive_entity(p, &t, experiment);
-        derive_membership(p, component, name, NULL);
-    }
+    else if (experiment && j->name)
+        own_trial(h, j, component, experiment);
 }
 
 /* The component's Status.Message in the form jobs give it. */

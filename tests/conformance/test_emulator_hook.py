@@ -318,6 +318,18 @@ class EmulatorHookTest(LineagedTestCase):
             "SourceArn": job_arn(self.account, "hyper-parameter-tuning-job", name),
             "SourceType": "SageMakerHyperParameterTuningJob"})
         self.assertEqual(len(walk(self.sm.list_experiments)[0]), 1)
+        # Each training job the tuning job launched joins its experiment in a trial of its own.
+        job = unique_name("hpo-trial")
+        done = completed(job, self.account, training_request(job, self.bucket),
+                         self.bucket + "/hpo/model.tar.gz")
+        done["TuningJobArn"] = job_arn(self.account, "hyper-parameter-tuning-job", name)
+        self.ok(deliver(self.account, "DescribeTrainingJob", response=done))
+        self.assertEqual([t["TrialName"] for t in walk(self.sm.list_trials, ExperimentName=name)[0]],
+                         [job + "-aws-trial"])
+        self.assertEqual([c["TrialComponentName"] for c in
+                          self.sm.list_trial_components(ExperimentName=name)
+                          ["TrialComponentSummaries"]], [job + "-aws-training-job"])
+        self.assertEqual(len(walk(self.sm.list_experiments)[0]), 1)
 
     def deploy(self, endpoint, config, model_uri, image, operation="CreateEndpoint"):
         model_name = unique_name("model")
