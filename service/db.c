@@ -229,13 +229,17 @@ enum ld_err db_commit(struct request *r)
 
 enum ld_err store_begin(struct request *r)
 {
-    int32_t tenant;
     /* Outside the transaction: the tenant and group caches must never hold
      * rows a rollback took back. */
-    enum ld_err e = r->store->tx_depth ? LD_OK : db_tenant(r, true, &tenant);
-    if (e == LD_OK && !r->store->tx_depth)
-        e = db_lineage_group(r, tenant);
-    return e == LD_OK ? db_begin(r) : e;
+    if (r->store->tx_depth == 0) {
+        int32_t tenant = 0;
+        enum ld_err e = db_tenant(r, true, &tenant);
+        if (e == LD_OK)
+            e = db_lineage_group(r, tenant);
+        if (e != LD_OK)
+            return e;
+    }
+    return db_begin(r);
 }
 
 enum ld_err store_commit(struct request *r)
