@@ -3,6 +3,7 @@
  * inputs contribute to the run and the run produces its outputs. */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "derive.h"
 #include "ingest.h"
@@ -89,6 +90,59 @@ static size_t dataset(struct derive_plan *p, const cJSON *d, const char *path, c
     return a;
 }
 
+/* The action of a run: named by its run id, its Source the job ("<namespace>/<name>"),
+ * the producer and the run id; `status` NULL leaves it Unknown. */
+static size_t run_action(struct derive_plan *p, const char *run_id, const char *source, const char *job_name,
+                         const char *producer, const char *status)
+{
+    char *name = arena_strdup(p->r->arena, run_id);
+    for (char *c = name; *c; c++)
+        if (*c >= 'A' && *c <= 'Z')
+            *c = (char)(*c - 'A' + 'a');
+    struct entity_input in = {
+        .kind = KIND_ACTION,
+        .name = name,
+        .vertex_type = "OpenLineageRun",
+        .lineage = true,
+        .description = job_name,
+        .source_uri = source,
+        .source_type = producer,
+        .source_id = name,
+        .status = status ? status : "Unknown",
+    };
+    return derive_entity(p, &in, NULL);
+}
+
+/* The parent run facet (a DAG run above its task runs, say): the parent's
+ * action, made if its own events have not come yet, is AssociatedWith the
+ * child's. Edges run parent to child, so the walks up from a run's outputs
+ * never spread to its sibling tasks. */
+static void parent_run(struct derive_plan *p, const cJSON *run, const char *producer, const char *child_id,
+                       size_t child)
+{
+    const char *pp = "run.facets.parent";
+    const cJSON *parent =
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(run, "facets"), "parent");
+    if (!cJSON_IsObject(parent) || cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(parent, "_deleted")))
+        return;
+    const cJSON *prun = derive_object(p, parent, pp, "run", true);
+    const cJSON *pjob = derive_object(p, parent, pp, "job", true);
+    const char *id = derive_string(p, prun, "run.facets.parent.run", "runId", true);
+    const char *ns = derive_string(p, pjob, "run.facets.parent.job", "namespace", true);
+    const char *name = derive_string(p, pjob, "run.facets.parent.job", "name", true);
+    if (id && !uuid_ok(id))
+        derive_problem(p, "run.facets.parent.run.runId '%s' must be a UUID", id);
+    if (!id || !uuid_ok(id) || !ns || !name || child == (size_t)-1 || strcasecmp(id, child_id) == 0)
+        return;
+    const char *source = arena_printf(p->r->arena, "%s/%s", ns, name);
+    if (strlen(source) > SOURCE_URI_MAX) {
+        derive_problem(p, "run.facets.parent.job: '%.64s...' is longer than %d characters", source,
+                       SOURCE_URI_MAX);
+        return;
+    }
+    derive_edge(p, run_action(p, id, source, name, producer, NULL), child, "AssociatedWith");
+}
+
 enum ld_err openlineage_ingest(struct request *r, const cJSON *event)
 {
     struct derive_plan p;
@@ -126,35 +180,22 @@ enum ld_err openlineage_ingest(struct request *r, const cJSON *event)
         derive_problem(&p, "producer is longer than %d characters", SOURCE_FIELD_MAX);
 
     size_t action = 0;
-    if (run_id && uuid_ok(run_id) && source) {
-        char *name = arena_strdup(r->arena, run_id);
-        for (char *c = name; *c; c++)
-            if (*c >= 'A' && *c <= 'Z')
-                *c = (char)(*c - 'A' + 'a');
+    bool have_action = run_id && uuid_ok(run_id) && source;
+    if (have_action) {
         cJSON_AddStringToObject(props, "JobNamespace", ns);
         cJSON_AddStringToObject(props, "JobName", job_name);
         if (type && strcmp(type, "START") == 0)
             cJSON_AddStringToObject(props, "StartTime", event_time);
         if (status && strcmp(status, "InProgress") != 0)
             cJSON_AddStringToObject(props, "EndTime", event_time);
-        struct entity_input in = {
-            .kind = KIND_ACTION,
-            .name = name,
-            .vertex_type = "OpenLineageRun",
-            .lineage = true,
-            .description = job_name,
-            .source_uri = source,
-            .source_type = producer,
-            .source_id = name,
-            .status = status ? status : "Unknown",
-        };
-        action = derive_entity(&p, &in, NULL);
+        action = run_action(&p, run_id, source, job_name, producer, status);
         struct derive_update *u = derive_update(&p, action);
         u->status = status;
         u->merge_member = "Properties";
         u->merge = props;
         u->merge_max = PROPERTY_MAX;
     }
+    parent_run(&p, run, producer, run_id, have_action ? action : (size_t)-1);
     const char *sides[] = {"inputs", "outputs"}, *facet_keys[] = {"inputFacets", "outputFacets"};
     for (int s = 0; s < 2; s++) {
         const cJSON *list = derive_array(&p, event, "", sides[s], false), *d;

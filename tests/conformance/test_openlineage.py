@@ -64,8 +64,11 @@ class OpenLineageTest(LineagedTestCase):
 
     def run_dag(self):
         """extract (orders table -> raw), clean (raw -> clean), train (clean -> model) and a
-        report task that fails; each with START then an end event."""
-        runs = {name: str(uuid.uuid4()) for name in ("extract", "clean", "train", "report")}
+        report task that fails; each with START then an end event, each naming the DAG run as
+        its parent; the DAG run's own COMPLETE comes last."""
+        runs = {name: str(uuid.uuid4()) for name in ("dag", "extract", "clean", "train", "report")}
+        parent = {"parent": facet(run={"runId": runs["dag"]},
+                                  job={"namespace": "airflow-prod", "name": "churn_dag"})}
         table = dataset("postgres://db.internal:5432", "shop.public.orders",
                         schema=facet(fields=[{"name": "id", "type": "INTEGER"}]))
         raw_ds = dataset("s3://lake", "raw/orders.parquet")
@@ -76,11 +79,13 @@ class OpenLineageTest(LineagedTestCase):
                  ("train", [clean], [model], "COMPLETE"),
                  ("report", [clean], [], "FAIL")]
         for job, ins, outs, end in steps:
-            self.send(event("START", runs[job], "churn_dag." + job, ins, outs))
+            self.send(event("START", runs[job], "churn_dag." + job, ins, outs,
+                            run_facets=parent))
             stats = facet(rowCount=1000, size=52000)
             outs_done = [dict(o, outputFacets={"outputStatistics": stats}) for o in outs]
             self.send(event(end, runs[job], "churn_dag." + job, ins, outs_done,
-                            time="2024-05-01T10:05:00.000Z"))
+                            time="2024-05-01T10:05:00.000Z", run_facets=parent))
+        self.send(event("COMPLETE", runs["dag"], "churn_dag", time="2024-05-01T10:06:00.000Z"))
         return runs
 
     def test_dag_makes_the_expected_graph(self):
@@ -96,7 +101,13 @@ class OpenLineageTest(LineagedTestCase):
             (a["table"], act["extract"], "ContributedTo"), (act["extract"], a["raw"], "Produced"),
             (a["raw"], act["clean"], "ContributedTo"), (act["clean"], a["clean"], "Produced"),
             (a["clean"], act["train"], "ContributedTo"), (act["train"], a["model"], "Produced"),
-            (a["clean"], act["report"], "ContributedTo")})
+            (a["clean"], act["report"], "ContributedTo")} | {
+            (act["dag"], act[job], "AssociatedWith")
+            for job in ("extract", "clean", "train", "report")})
+        # The DAG run's action was made from its children's parent facet, then completed.
+        dag = self.sm.describe_action(ActionName=runs["dag"])
+        self.assertEqual((dag["Status"], dag["Source"]["SourceUri"]),
+                         ("Completed", "airflow-prod/churn_dag"))
         train = self.sm.describe_action(ActionName=runs["train"])
         self.assertEqual((train["ActionType"], train["Status"]), ("OpenLineageRun", "Completed"))
         self.assertEqual(train["Source"], {"SourceUri": "airflow-prod/churn_dag.train",
@@ -154,7 +165,10 @@ class OpenLineageTest(LineagedTestCase):
                 (("inputs",), {"namespace": "x"}, "inputs must be an array"),
                 (("outputs", 0, "name"), None, "outputs[0].name is required"),
                 (("job", "facets", "jobType", "_producer"), None,
-                 "job.facets.jobType._producer is required")):
+                 "job.facets.jobType._producer is required"),
+                (("run", "facets"), {"parent": facet(run={"runId": "x"}, job={"name": "d"})},
+                 "run.facets.parent.job.namespace is required; "
+                 "run.facets.parent.run.runId 'x' must be a UUID")):
             bad = copy.deepcopy(good)
             holder = bad
             for key in path[:-1]:
