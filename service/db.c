@@ -27,7 +27,7 @@ struct tenant_slot {
 struct store {
     char *conninfo;
     PGconn *conn;
-    bool in_tx;
+    int tx_depth; /* nested begins; only the outermost reaches the database */
     struct stmt_slot stmts[STMT_SLOTS];
     struct tenant_slot tenants[TENANT_SLOTS];
     unsigned tenant_count;
@@ -47,7 +47,7 @@ static void forget_connection(struct store *st)
     if (st->conn)
         PQfinish(st->conn);
     st->conn = NULL;
-    st->in_tx = false;
+    st->tx_depth = 0;
     st->audit_request[0] = '\0';
     for (unsigned i = 0; i < STMT_SLOTS; i++) {
         free(st->stmts[i].sql);
@@ -62,7 +62,7 @@ static void forget_connection(struct store *st)
 static bool closed_while_idle(struct store *st)
 {
     struct pollfd p = {.fd = PQsocket(st->conn), .events = POLLIN};
-    if (st->in_tx || poll(&p, 1, 0) != 1)
+    if (st->tx_depth > 0 || poll(&p, 1, 0) != 1)
         return false;
     return !PQconsumeInput(st->conn) || PQstatus(st->conn) != CONNECTION_OK;
 }
@@ -118,11 +118,11 @@ bool store_healthy(struct store *st)
 
 void store_end_request(struct store *st)
 {
-    if (st->in_tx && st->conn) {
+    if (st->tx_depth > 0 && st->conn) {
         PGresult *res = PQexec(st->conn, "rollback");
         PQclear(res);
     }
-    st->in_tx = false;
+    st->tx_depth = 0;
 }
 
 static void clear_result(void *p)
@@ -225,16 +225,41 @@ PGresult *db_run(struct request *r, const char *sql, int n, const char *const *v
 
 enum ld_err db_begin(struct request *r)
 {
-    if (!db_run(r, "begin", 0, NULL, NULL))
+    if (r->store->tx_depth++ > 0)
+        return LD_OK;
+    if (!db_run(r, "begin", 0, NULL, NULL)) {
+        r->store->tx_depth = 0;
         return r->error;
-    r->store->in_tx = true;
+    }
     return LD_OK;
 }
 
 enum ld_err db_commit(struct request *r)
 {
-    r->store->in_tx = false;
+    if (--r->store->tx_depth > 0)
+        return LD_OK;
+    r->store->tx_depth = 0;
     return db_run(r, "commit", 0, NULL, NULL) ? LD_OK : r->error;
+}
+
+enum ld_err store_begin(struct request *r)
+{
+    /* Outside the transaction: the tenant and group caches must never hold
+     * rows a rollback took back. */
+    if (r->store->tx_depth == 0) {
+        int32_t tenant = 0;
+        enum ld_err e = db_tenant(r, true, &tenant);
+        if (e == LD_OK)
+            e = db_lineage_group(r, tenant);
+        if (e != LD_OK)
+            return e;
+    }
+    return db_begin(r);
+}
+
+enum ld_err store_commit(struct request *r)
+{
+    return db_commit(r);
 }
 
 enum ld_err db_tenant(struct request *r, bool create, int32_t *id_out)

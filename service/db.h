@@ -22,7 +22,8 @@ struct db_violation {
  * failing the request. */
 PGresult *db_run(struct request *r, const char *sql, int n, const char *const *vals, struct db_violation *v);
 
-/* Transactions; each returns LD_OK or the recorded error. */
+/* Transactions; each returns LD_OK or the recorded error. They nest: only
+ * the outermost begin and commit reach the database. */
 enum ld_err db_begin(struct request *r);
 enum ld_err db_commit(struct request *r);
 

@@ -202,21 +202,32 @@ static cJSON *parse_whole(const char *body, size_t len)
     return v;
 }
 
+cJSON *dispatch_parse_body(struct request *r, const char *body, size_t len)
+{
+    enum text_check text = check_text((const unsigned char *)body, len);
+    if (text == TEXT_NUL) {
+        req_fail(r, LD_ERR_SERIALIZATION, "The request body holds a NUL character (\\u0000).");
+        return NULL;
+    }
+    cJSON *in = text == TEXT_OK ? parse_whole(body, len) : NULL;
+    if (!in) {
+        req_fail(r, LD_ERR_SERIALIZATION, "The request body is not valid UTF-8 JSON.");
+        return NULL;
+    }
+    arena_defer(r->arena, delete_tree, in);
+    return in;
+}
+
 enum ld_err dispatch_read_input(struct request *r, const struct api_op *op, const char *body, size_t len,
                                 cJSON **in)
 {
-    *in = NULL;
     if (len > 0) {
-        enum text_check text = check_text((const unsigned char *)body, len);
-        if (text == TEXT_NUL)
-            return req_fail(r, LD_ERR_SERIALIZATION, "The request body holds a NUL character (\\u0000).");
-        *in = text == TEXT_OK ? parse_whole(body, len) : NULL;
-        if (!*in)
-            return req_fail(r, LD_ERR_SERIALIZATION, "The request body is not valid UTF-8 JSON.");
+        if (!(*in = dispatch_parse_body(r, body, len)))
+            return r->error;
     } else {
         *in = cJSON_CreateObject();
+        arena_defer(r->arena, delete_tree, *in);
     }
-    arena_defer(r->arena, delete_tree, *in);
     char *message = NULL;
     enum ld_err e = model_validate(op, *in, r->arena, &message);
     return e == LD_OK ? LD_OK : req_fail(r, e, "%s", message ? message : "");

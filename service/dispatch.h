@@ -39,10 +39,14 @@ void dispatch_sagemaker(const struct service *svc, struct request *r, const char
 int dispatch_metrics(const struct service *svc, struct request *r, const char *method, const char *path,
                      const char *body, size_t len, struct reply *out);
 
-/* Reads a request body for `op`: well-formed UTF-8 JSON filling the body (an
- * empty body is {}), valid against the model. Returns LD_OK with *in set (a
- * tree freed with the request's arena), or the error recorded on `r`. Touches
- * no database, so the fuzz target drives it directly. */
+/* Parses a whole request body as UTF-8 JSON without NUL characters into a
+ * tree freed with the request; NULL (SerializationException recorded) when
+ * it is not. */
+cJSON *dispatch_parse_body(struct request *r, const char *body, size_t len);
+
+/* Reads a request body for `op`: dispatch_parse_body's tree (an empty body is
+ * {}), valid against the model. Returns LD_OK with *in set, or the error
+ * recorded on `r`. Touches no database, so the fuzz target drives it directly. */
 enum ld_err dispatch_read_input(struct request *r, const struct api_op *op, const char *body, size_t len,
                                 cJSON **in);
 

@@ -26,6 +26,7 @@
 #include "lineaged/scope.h"
 #include "lineaged/sigv4.h"
 #include "lineaged/store.h"
+#include "ingest.h"
 #include "native_api.h"
 
 /* The API's limit; larger bodies (up to the hard cap) get a JSON 413, and
@@ -222,6 +223,8 @@ static void on_request(struct evhttp_request *req, void *arg)
         content_type = "application/json";
         if (!serve_native(w, &r, uri, path, &rep))
             fail_route(&r, &rep, LD_ERR_UNKNOWN_OPERATION, "No operation is served at %s.", path);
+    } else if (method == EVHTTP_REQ_POST && ingest_serve(&r, path, data, len, &rep)) {
+        content_type = "application/json";
     } else if (strcmp(path, "/") == 0) {
         const char *ctype = evhttp_find_header(in, "Content-Type");
         if (method != EVHTTP_REQ_POST)

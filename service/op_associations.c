@@ -9,7 +9,7 @@
 enum ld_err op_add_association(struct request *r, const cJSON *in, cJSON *out)
 {
     const char *src = json_str(in, "SourceArn"), *dst = json_str(in, "DestinationArn");
-    enum ld_err e = store_association_add(r, src, dst, json_str(in, "AssociationType"));
+    enum ld_err e = store_association_add(r, src, dst, json_str(in, "AssociationType"), false);
     if (e == LD_OK) {
         json_put_str(out, "SourceArn", src);
         json_put_str(out, "DestinationArn", dst);

@@ -40,6 +40,12 @@ static enum ld_err explain_ends(struct request *r, int32_t tenant, const char *s
     return LD_OK;
 }
 
+#define INSERT_ASSOCIATION                                                                                   \
+    "insert into association (tenant_id, source_id, destination_id, association_type,"                       \
+    " created_at) select $1, s.id, d.id, $4, now() from entity s, entity d"                                  \
+    " where s.tenant_id = $1 and s.arn = lower($2) and d.tenant_id = $1"                                     \
+    " and d.arn = lower($3) and (s.kind > " EXPERIMENT_KINDS " or d.kind > " EXPERIMENT_KINDS ")"
+
 /* ResourceLimitExceeded when the configured cap on associations is reached. */
 static enum ld_err check_association_limit(struct request *r, int32_t tenant)
 {
@@ -55,23 +61,22 @@ static enum ld_err check_association_limit(struct request *r, int32_t tenant)
     return LD_OK;
 }
 
-enum ld_err store_association_add(struct request *r, const char *src, const char *dst, const char *type)
+enum ld_err store_association_add(struct request *r, const char *src, const char *dst, const char *type,
+                                  bool derived)
 {
     int32_t tenant;
     enum ld_err e = db_tenant(r, false, &tenant);
     if (e != LD_OK)
         return e;
-    if (tenant && ((e = check_association_limit(r, tenant)) != LD_OK || (e = db_audit(r)) != LD_OK))
+    if (tenant &&
+        ((!derived && (e = check_association_limit(r, tenant)) != LD_OK) || (e = db_audit(r)) != LD_OK))
         return e;
     const char *vals[] = {db_param_int(r, tenant), src, dst, type};
     struct db_violation v;
-    PGresult *res =
-        db_run(r,
-               "insert into association (tenant_id, source_id, destination_id, association_type,"
-               " created_at) select $1, s.id, d.id, $4, now() from entity s, entity d"
-               " where s.tenant_id = $1 and s.arn = lower($2) and d.tenant_id = $1"
-               " and d.arn = lower($3) and (s.kind > " EXPERIMENT_KINDS " or d.kind > " EXPERIMENT_KINDS ")",
-               4, vals, &v);
+    PGresult *res = db_run(r,
+                           derived ? INSERT_ASSOCIATION " on conflict (source_id, destination_id) do nothing"
+                                   : INSERT_ASSOCIATION,
+                           4, vals, &v);
     if (!res && r->error != LD_OK)
         return r->error;
     if (!res)
@@ -81,6 +86,8 @@ enum ld_err store_association_add(struct request *r, const char *src, const char
         return LD_OK;
     if ((e = explain_ends(r, tenant, src, dst)) != LD_OK)
         return e;
+    if (derived) /* both ends are fine: the pair was there already */
+        return LD_OK;
     return req_fail(r, LD_ERR_INTERNAL, "An internal error occurred (request %s).", r->id);
 }
 

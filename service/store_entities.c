@@ -110,6 +110,12 @@ static enum ld_err check_limit(struct request *r, int32_t tenant, enum entity_ki
     return LD_OK;
 }
 
+#define INSERT_ENTITY                                                                                        \
+    "insert into entity (tenant_id, kind, name, name_key, arn, vertex_type, display_name,"                   \
+    " description, source_uri, source_type, source_id, status, details, parent_id,"                          \
+    " auto_created, created_at, modified_at) values ($1, $2, $3, lower($13), $4, $5, $6, $7, $8, $9,"        \
+    " $10, $11, $12::jsonb, $14::int8, $15::boolean, now(), now())"
+
 enum ld_err store_entity_create(struct request *r, const struct entity_input *in, const cJSON *tags,
                                 const char **arn_out)
 {
@@ -125,7 +131,7 @@ enum ld_err store_entity_create(struct request *r, const struct entity_input *in
         return e;
     if (in->lineage && (e = db_lineage_group(r, tenant)) != LD_OK)
         return e;
-    if ((e = check_limit(r, tenant, in->kind)) != LD_OK)
+    if (!in->derived && (e = check_limit(r, tenant, in->kind)) != LD_OK)
         return e;
     const char *arn = entity_arn(r, in->kind, in->arn_id ? in->arn_id : in->name);
     const char *vals[] = {
@@ -143,15 +149,16 @@ enum ld_err store_entity_create(struct request *r, const struct entity_input *in
         in->details ? in->details : "{}",
         in->arn_id ? NULL : in->name,
         in->parent_id ? db_param_int(r, in->parent_id) : NULL,
+        in->derived ? "true" : "false",
     };
     struct db_violation v;
-    PGresult *res =
-        db_run(r,
-               "insert into entity (tenant_id, kind, name, name_key, arn, vertex_type, display_name,"
-               " description, source_uri, source_type, source_id, status, details, parent_id,"
-               " created_at, modified_at) values ($1, $2, $3, lower($13), $4, $5, $6, $7, $8, $9,"
-               " $10, $11, $12::jsonb, $14::int8, now(), now()) returning id",
-               14, vals, &v);
+    PGresult *res = db_run(
+        r, in->derived ? INSERT_ENTITY " on conflict do nothing returning id" : INSERT_ENTITY " returning id",
+        15, vals, &v);
+    if (res && in->derived && PQntuples(res) == 0) { /* kept: the same name or identity exists */
+        *arn_out = arn;
+        return with_tags ? db_commit(r) : LD_OK;
+    }
     if (!res) {
         if (r->error != LD_OK)
             return r->error;

@@ -34,6 +34,13 @@ bool store_healthy(struct store *st);
 /* Rolls back a transaction a failed handler left open. */
 void store_end_request(struct store *st);
 
+/* One transaction around several store calls: store_begin first makes sure
+ * the caller's tenant and default lineage group exist (committed on their
+ * own), then begins; store calls inside join it (their own begins nest). An
+ * error leaves it open for store_end_request to roll back. */
+enum ld_err store_begin(struct request *r);
+enum ld_err store_commit(struct request *r);
+
 enum entity_kind {
     KIND_EXPERIMENT = 1,
     KIND_TRIAL = 2,
@@ -94,11 +101,15 @@ struct entity_input {
     const char *source_id;
     const char *status;
     const char *details; /* JSON object text, or NULL for {} */
+    bool derived;        /* created by the service itself: an existing entity of
+                            the same name (or artifact identity) is kept and
+                            reused, and no cap on manual creation applies */
 };
 
 /* Creates the entity and its `tags` (a TagList array, may be NULL) in one
  * transaction. A taken name is a ValidationException "<Kind> with name (<name>)
- * already exists."; *arn_out gets the new ARN. */
+ * already exists." (for `derived` input, the existing entity's ARN is the
+ * answer); *arn_out gets the ARN. */
 enum ld_err store_entity_create(struct request *r, const struct entity_input *in, const cJSON *tags,
                                 const char **arn_out);
 
@@ -208,9 +219,11 @@ enum ld_err store_metrics_get(struct request *r, const char *resource_arn, const
                               const int64_t *end, cJSON *x, cJSON *y, bool *found);
 
 /* Associations (edges). Both ends must be the caller's; two experiment
- * entities cannot be joined; a pair is stored once. */
+ * entities cannot be joined; a pair is stored once: adding it again is a
+ * ValidationException, or, when `derived` (made by the service itself, with
+ * no cap), a no-op. */
 enum ld_err store_association_add(struct request *r, const char *source_arn, const char *destination_arn,
-                                  const char *type);
+                                  const char *type, bool derived);
 enum ld_err store_association_delete(struct request *r, const char *source_arn, const char *destination_arn);
 
 enum association_sort {
