@@ -20,7 +20,8 @@ struct reply {
     int status;
     const char *body; /* arena memory */
     size_t len;
-    const char *error_type; /* NULL on success */
+    const char *error_type;     /* NULL on success */
+    const char *const *headers; /* extra name, value, ..., NULL; or NULL */
 };
 
 /* Loads both embedded models. Returns 0, or -1 with a message on stderr. */

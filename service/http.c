@@ -24,6 +24,7 @@
 #include "lineaged/scope.h"
 #include "lineaged/store.h"
 #include "native_api.h"
+#include "web_routes.h"
 
 /* The API's limit; larger bodies (up to the hard cap) get a JSON 413, and
  * evhttp itself refuses anything beyond the hard cap before reading it. */
@@ -62,6 +63,8 @@ static void send_reply(struct evhttp_request *req, const char *request_id, const
     evhttp_add_header(h, "x-amzn-RequestId", request_id);
     if (rep->error_type)
         evhttp_add_header(h, "X-Amzn-ErrorType", rep->error_type);
+    for (const char *const *x = rep->headers; x && x[0]; x += 2)
+        evhttp_add_header(h, x[0], x[1]);
     struct evbuffer *buf = evbuffer_new();
     evbuffer_add(buf, rep->body, rep->len);
     evhttp_send_reply(req, rep->status, NULL, buf);
@@ -147,6 +150,9 @@ static void on_request(struct evhttp_request *req, void *arg)
         content_type = "application/json";
         if (!serve_native(w, &r, uri, path, &rep))
             fail_route(&r, &rep, LD_ERR_UNKNOWN_OPERATION, "No operation is served at %s.", path);
+    } else if ((method == EVHTTP_REQ_GET || method == EVHTTP_REQ_HEAD) &&
+               web_routes_serve(&r, path, evhttp_find_header(in, "If-None-Match"), &rep, &content_type)) {
+        /* the explorer's page and files */
     } else if (strcmp(path, "/") == 0) {
         if (method == EVHTTP_REQ_POST)
             dispatch_sagemaker(w->svc, &r, evhttp_find_header(in, "X-Amz-Target"), data, len, &rep);
