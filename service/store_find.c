@@ -13,10 +13,11 @@
 static const char find_sql[] =
     "select kind, arn, name, vertex_type, source_uri from entity"
     " where tenant_id = $1 and ($2::int2 = 0 or kind = $2::int2) and ("
-    " (name_key ~>=~ lower($3) and name_key ~<~ lower($3) || chr(1114111) and name_key like lower($4) || '%')"
-    " or (arn ~>=~ lower($3) and arn ~<~ lower($3) || chr(1114111) and arn like lower($4) || '%')"
-    " or (source_uri ~>=~ $3 and source_uri ~<~ $3 || chr(1114111) and source_uri like $4 || '%'))"
-    " order by name_key nulls last, arn limit $5";
+    " (lower(name) ~>=~ lower($3) and lower(name) ~<~ (lower($3) || chr(1114111))"
+    "  and lower(name) like (lower($4) || '%'))"
+    " or (arn ~>=~ lower($3) and arn ~<~ (lower($3) || chr(1114111)) and arn like (lower($4) || '%'))"
+    " or (source_uri ~>=~ $3 and source_uri ~<~ ($3 || chr(1114111)) and source_uri like ($4 || '%')))"
+    " order by lower(name) nulls last, arn limit $5";
 
 /* `s` with LIKE's wildcards and its escape character escaped, so the client's
  * text is a literal prefix; memory from the arena. */
