@@ -6,15 +6,16 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../../scripts/lib/common.sh
+source "$here/../../scripts/lib/common.sh"
+# shellcheck source=../../scripts/lib/deps.sh
+source "$ROOT/scripts/lib/deps.sh"
 
 if [[ -z ${LINEAGED_ENDPOINT:-} ]]; then
     echo "browser tests: skipped: LINEAGED_ENDPOINT is not set"
     exit 0
 fi
-if [[ ! -x /usr/bin/chromium ]]; then
-    echo "browser tests: /usr/bin/chromium is missing (Debian package chromium; scripts/lib/deps.sh)" >&2
-    exit 1
-fi
+apt_install "${BROWSER_PACKAGES[@]}"
 if [[ ! -f $here/node_modules/playwright-core/package.json ]]; then
     echo "browser tests: installing playwright-core into $here"
     PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix "$here" --no-audit --no-fund --loglevel=error
