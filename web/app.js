@@ -148,10 +148,29 @@ function lineageParams(extra) {
   return { start: state.start, up: depth(state.up), down: depth(state.down), budget: BUDGET, as_of: state.as_of || undefined, ...extra };
 }
 
+let asOfServed; // undefined until asked, per page load
+
+/** Whether the server reads as_of: a server that ignores the parameter would
+ * still show the start entity in 1970, before anything was created. */
+async function servesAsOf() {
+  if (asOfServed === undefined) {
+    const r = await native('lineage', { start: state.start, up: 0, down: 0, as_of: '1970-01-01T00:00:00Z' });
+    asOfServed = !r.unavailable && !(r.ok && (r.data.vertices || []).some((v) => v.arn === state.start));
+  }
+  return asOfServed;
+}
+
 async function loadGraph() {
   const key = JSON.stringify([state.start, state.up, state.down, state.as_of, state.x, scope]);
   if (key === graphKey && graph) return true;
   setStatus('Loading the lineage…', 'loading');
+  if (state.as_of && !(await servesAsOf())) {
+    graph = null;
+    graphKey = '';
+    replace($('graph'));
+    setStatus('Viewing the graph as of a past moment is not available on this server.', 'unavailable');
+    return false;
+  }
   const r = await native('lineage', lineageParams());
   if (!r.ok) {
     graph = null;

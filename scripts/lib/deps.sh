@@ -5,7 +5,7 @@
 BUILD_PACKAGES=(build-essential cmake pkg-config libevent-dev libcjson-dev libcriterion-dev
     libgraphviz-dev libpcre2-dev libssl-dev libpq-dev)
 PG_PACKAGES=(postgresql-15 postgresql-client-15)
-BROWSER_PACKAGES=(chromium nodejs npm) # tests/browser: headless chromium, playwright-core from npm
+BROWSER_PACKAGES=(chromium) # tests/browser: the headless browser playwright-core drives
 
 APT_UPDATED=0
 

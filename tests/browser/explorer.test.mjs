@@ -298,6 +298,11 @@ test('as of a past moment (when the server serves as_of)', async (t) => {
   const [status, , body] = await get(`/api/v1/lineage?start=${encodeURIComponent(arns.model)}&as_of=2000-01-01T00:00:00Z`);
   const ignored = status === 200 && now === 200 && JSON.parse(body).vertices?.some((v) => v.arn === arns.model);
   if (status === 404 || /UnknownOperation/.test(body) || ignored) {
+    // The page must say so rather than show the present as the past.
+    await open(`start=${encodeURIComponent(arns.model)}&as_of=2000-01-01T00:00:00Z`);
+    assert.match(await page.locator('#status').textContent(), /as of a past moment is not available on this server/);
+    assert.equal(await page.locator('#as-of-banner').isVisible(), true);
+    assert.equal(await page.locator('svg#graph .vertex').count(), 0);
     t.skip(`the server does not serve as_of (answered ${status}${ignored ? ' with the present graph' : ''})`);
     console.log(`# SKIP as-of: the server does not serve as_of (HTTP ${status})`);
     return;

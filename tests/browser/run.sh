@@ -16,6 +16,8 @@ if [[ -z ${LINEAGED_ENDPOINT:-} ]]; then
     exit 0
 fi
 apt_install "${BROWSER_PACKAGES[@]}"
+# Node may come from elsewhere than Debian (its npm then ships inside nodejs).
+command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
 if [[ ! -f $here/node_modules/playwright-core/package.json ]]; then
     echo "browser tests: installing playwright-core into $here"
     PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix "$here" --no-audit --no-fund --loglevel=error
