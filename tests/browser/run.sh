@@ -6,9 +6,9 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=../../scripts/lib/common.sh
+# shellcheck source=scripts/lib/common.sh
 source "$here/../../scripts/lib/common.sh"
-# shellcheck source=../../scripts/lib/deps.sh
+# shellcheck source=scripts/lib/deps.sh
 source "$ROOT/scripts/lib/deps.sh"
 
 if [[ -z ${LINEAGED_ENDPOINT:-} ]]; then
@@ -17,7 +17,9 @@ if [[ -z ${LINEAGED_ENDPOINT:-} ]]; then
 fi
 apt_install "${BROWSER_PACKAGES[@]}"
 # Node may come from elsewhere than Debian (its npm then ships inside nodejs).
-command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    apt_install nodejs npm
+fi
 if [[ ! -f $here/node_modules/playwright-core/package.json ]]; then
     echo "browser tests: installing playwright-core into $here"
     PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix "$here" --no-audit --no-fund --loglevel=error
