@@ -9,10 +9,9 @@
 #include "lineaged/embedded.h"
 
 /* Scripts and styles only from this server, no inline ones, no plugins, no
- * framing; images may be the page's own exports (blob:). */
-static const char CSP[] =
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
-    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+ * framing; no images but its own. */
+static const char CSP[] = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+                          "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 static const struct {
     const char *suffix, *type;

@@ -126,7 +126,10 @@ export async function showExperiments(root, state, nav, cache) {
   const tableEl = h('table', { className: 'data experiments', id: 'experiment-table' },
     h('thead', {}, h('tr', {}, cols.map(th), h('th', { scope: 'col', text: 'chart' }))),
     h('tbody', {}, shown.map((r) => h('tr', { className: r.arn === state.tc ? 'chosen' : '', 'data-arn': r.arn },
-      cols.map((c) => h('td', { className: typeof c.get(r) === 'number' ? 'num' : '', text: cellText(c.get(r)) })),
+      cols.map((c) => {
+        const v = c.get(r);
+        return typeof v === 'number' ? h('td', { className: 'num', title: String(v), text: String(Number(v.toPrecision(6))) }) : h('td', { text: cellText(v) });
+      }),
       h('td', {}, h('button', { type: 'button', className: 'link', text: 'Chart', 'aria-label': `Chart ${r.component}`, onclick: () => nav({ tc: r.arn, metric: state.metric || Object.keys(r.metrics)[0] || '' }, true) }))))));
   const count = h('p', { className: 'muted', text: `${shown.length} of ${rows.length} components` });
   const chartBox = h('div', { className: 'chart-box', id: 'chart-box' });

@@ -265,6 +265,7 @@ test('stored markup and script render as text', async () => {
 
 test('experiments: table with parameter and metric columns, sort, filter and a chart', async () => {
   await open('view=experiments');
+  assert.equal(await page.locator('#graph-view').isVisible(), false, 'one view at a time');
   await page.selectOption('#experiment-select', 'churn');
   const table = page.locator('#experiment-table');
   await table.waitFor();
