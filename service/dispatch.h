@@ -25,6 +25,7 @@ struct reply {
     size_t len;
     const char *error_type;   /* NULL on success */
     const char *content_type; /* NULL for the route's JSON type */
+    const char *const *headers; /* extra name, value, ..., NULL; or NULL */
 };
 
 /* Loads both embedded models. Returns 0, or -1 with a message on stderr. */

@@ -28,6 +28,7 @@
 #include "lineaged/store.h"
 #include "ingest.h"
 #include "native_api.h"
+#include "web_routes.h"
 
 /* The API's limit; larger bodies (up to the hard cap) get a JSON 413, and
  * evhttp itself refuses anything beyond the hard cap before reading it. */
@@ -66,6 +67,8 @@ static void send_reply(struct evhttp_request *req, const char *request_id, const
     evhttp_add_header(h, "x-amzn-RequestId", request_id);
     if (rep->error_type)
         evhttp_add_header(h, "X-Amzn-ErrorType", rep->error_type);
+    for (const char *const *x = rep->headers; x && x[0]; x += 2)
+        evhttp_add_header(h, x[0], x[1]);
     struct evbuffer *buf = evbuffer_new();
     evbuffer_add(buf, rep->body, rep->len);
     evhttp_send_reply(req, rep->status, NULL, buf);
@@ -217,6 +220,9 @@ static void on_request(struct evhttp_request *req, void *arg)
     } else if (strcmp(path, "/health") == 0 && method == EVHTTP_REQ_GET) {
         content_type = "application/json";
         serve_health(w, &r, &rep);
+    } else if ((method == EVHTTP_REQ_GET || method == EVHTTP_REQ_HEAD) &&
+               web_routes_serve(&r, path, evhttp_find_header(in, "If-None-Match"), &rep, &content_type)) {
+        /* the explorer's page and files, open like /health: they hold no data */
     } else if (!authentic(w->svc, req, &r, path, data, len)) {
         reply_error(&r, &rep);
     } else if (method == EVHTTP_REQ_GET && strncmp(path, "/api/", 5) == 0) {

@@ -205,6 +205,17 @@ static enum ld_err serve_paths(struct request *r, const struct query_param *p, s
     return LD_OK;
 }
 
+const char *native_param(const struct query_param *p, size_t n, const char *key)
+{
+    return param(p, n, key);
+}
+
+bool native_int_param(struct request *r, const struct query_param *p, size_t n, const char *key, long lo,
+                      long hi, long dflt, long *out)
+{
+    return int_param(r, p, n, key, lo, hi, dflt, out);
+}
+
 int native_api_serve(struct request *r, const char *path, const struct query_param *params, size_t n,
                      struct reply *out)
 {
@@ -212,6 +223,7 @@ int native_api_serve(struct request *r, const char *path, const struct query_par
         strcmp(path, "/api/v1/lineage") == 0         ? serve_lineage
         : strcmp(path, "/api/v1/lineage/paths") == 0 ? serve_paths
         : strcmp(path, "/api/v1/history") == 0       ? serve_history
+        : strcmp(path, "/api/v1/find") == 0          ? native_find
                                                      : NULL;
     if (!serve)
         return 0;

@@ -1,5 +1,5 @@
-/* Files compiled into the binary at build time: the API models and the SQL
- * migrations in order. Each array ends with a row whose name is NULL. */
+/* Files compiled into the binary at build time: the API models, the SQL
+ * migrations in order, and the explorer's static files (web/). Each array ends with a row whose name is NULL. */
 #ifndef LINEAGED_EMBEDDED_H
 #define LINEAGED_EMBEDDED_H
 
@@ -15,5 +15,7 @@ extern const struct embedded_file embedded_models[];
 extern const unsigned embedded_models_count;
 extern const struct embedded_file embedded_migrations[];
 extern const unsigned embedded_migrations_count;
+extern const struct embedded_file embedded_web[];
+extern const unsigned embedded_web_count;
 
 #endif

@@ -6,6 +6,7 @@ BUILD_PACKAGES=(build-essential cmake pkg-config libevent-dev libcjson-dev libcr
     libgraphviz-dev libpcre2-dev libssl-dev libpq-dev)
 PG_PACKAGES=(postgresql-15 postgresql-client-15)
 FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev) # libFuzzer and the sanitizers for clang
+BROWSER_PACKAGES=(chromium) # tests/browser: the headless browser playwright-core drives
 
 APT_UPDATED=0
 

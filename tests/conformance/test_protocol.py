@@ -246,12 +246,18 @@ class MalformedRequestTest(LineagedTestCase):
                               "UnknownOperationException")
 
     def test_other_methods_on_root_are_unknown_operation(self):
-        for method in ("GET", "PUT", "DELETE"):
+        for method in ("PUT", "DELETE"):
             with self.subTest(method=method):
                 reply = raw(method=method, body=b"", content_type=None)
                 self.assertGreaterEqual(reply.status, 400, reply)
                 self.assertLess(reply.status, 500, reply)
                 self.assertEqual(reply.error_type, "UnknownOperationException", reply)
+
+    def test_get_on_root_is_the_explorer_page(self):
+        reply = raw(method="GET", body=b"", content_type=None)
+        self.assertEqual(reply.status, 200, reply)
+        self.assertTrue(reply.headers["content-type"].startswith("text/html"), reply.headers)
+        self.assertIn(b"/web/app.js", reply.body)
 
     def test_body_over_6_mib_is_413(self):
         reply = raw_streamed("CreateExperiment", MAX_BODY + 1024)
