@@ -26,11 +26,12 @@ enum ld_err op_delete_trial_component(struct request *r, const cJSON *in, cJSON 
 enum ld_err op_list_trial_components(struct request *r, const cJSON *in, cJSON *out);
 
 /* Record writers shared by Describe and Search: the entity's Describe fields
- * into `out` (a component's with its metric summaries). */
+ * into `out`; a component's "Metrics" array is left empty for the caller to
+ * fill (store_metric_summaries does a page of them at once). */
 struct entity;
 void op_write_experiment(const struct entity *e, cJSON *out);
 void op_write_trial(struct request *r, const struct entity *e, cJSON *out);
-enum ld_err op_write_trial_component(struct request *r, const struct entity *e, cJSON *out);
+void op_write_trial_component(struct request *r, const struct entity *e, cJSON *out);
 
 enum ld_err op_search(struct request *r, const cJSON *in, cJSON *out);
 enum ld_err op_get_search_suggestions(struct request *r, const cJSON *in, cJSON *out);
