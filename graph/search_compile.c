@@ -558,7 +558,12 @@ static enum ld_err expression_condition(struct compiler *c, const cJSON *expr, s
         return req_fail(
             c->r, LD_ERR_VALIDATION,
             "A SearchExpression needs at least one of Filters, NestedFilters and SubExpressions.");
-    if (all_ids && (or || parts == 1))
+    /* The union runs once, as an array the primary key is probed with: the
+     * planner cannot estimate a union of ranges and would scan every record
+     * to join it. */
+    if (all_ids && or &&parts > 1)
+        *out = (struct cond){arena_printf(a, "entity.id = any(array(%s))", ids), ids};
+    else if (all_ids && parts == 1)
         *out = id_set(a, ids);
     else
         out->sql = arena_printf(a, "(%s)", cond);
@@ -717,7 +722,7 @@ enum ld_err search_compile(struct request *r, const struct search_spec *spec, st
         const char *sep = i ? ", " : "";
         keys = arena_printf(a, "%s, %s as sk%d", keys, items[i].expr, i);
         order = arena_printf(a, "%s%ssk%d %s", order, sep, i, items[i].ascending ? "asc" : "desc");
-        text_keys = arena_printf(a, "%s, sk%d::text", text_keys, i);
+        text_keys = arena_printf(a, "%s, sk%d::text as tk%d", text_keys, i, i);
     }
     int limit = add_param(&c, arena_printf(a, "%d", spec->limit + 1));
     out->text = arena_printf(

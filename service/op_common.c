@@ -64,6 +64,10 @@ enum ld_err op_view_details(struct request *r, struct lineage_view *view, const 
     for (size_t i = 0; i < view->vertex_count; i++)
         order[i] = i;
     qsort_r(order, view->vertex_count, sizeof *order, by_vertex_id, view);
+    /* The components' metric summaries come after, in one query. */
+    int64_t *components = arena_alloc(r->arena, (n + 1) * sizeof *components);
+    cJSON **metrics = arena_alloc(r->arena, (n + 1) * sizeof *metrics);
+    size_t component_count = 0;
     for (size_t i = 0, k = 0; i < view->vertex_count; i++) {
         struct view_vertex *vv = &view->vertices[order[i]];
         while (k < n && rows[k].id < vv->v->id)
@@ -73,17 +77,18 @@ enum ld_err op_view_details(struct request *r, struct lineage_view *view, const 
         cJSON *d = json_parse_owned_adopt(r, cJSON_CreateObject());
         if (rows[k].kind == KIND_EXPERIMENT)
             op_write_experiment(&rows[k], d);
-        else if (rows[k].kind == KIND_TRIAL_COMPONENT)
-            err = op_write_trial_component(r, &rows[k], d);
-        else
+        else if (rows[k].kind == KIND_TRIAL_COMPONENT) {
+            op_write_trial_component(r, &rows[k], d);
+            components[component_count] = rows[k].id;
+            metrics[component_count++] = cJSON_GetObjectItemCaseSensitive(d, "Metrics");
+        } else {
             op_write_lineage_entity(r, &rows[k], d);
-        if (err != LD_OK)
-            return err;
+        }
         const cJSON *list = cJSON_GetObjectItemCaseSensitive(tags, id_text(r, vv->v->id));
         cJSON_AddItemToObject(d, "Tags", list ? cJSON_Duplicate(list, 1) : cJSON_CreateArray());
         vv->details = d;
     }
-    return LD_OK;
+    return component_count ? store_metric_summaries(r, components, component_count, metrics) : LD_OK;
 }
 
 enum ld_err op_list_page(struct request *r, const struct list_query *q, cJSON *out, const char *member,

@@ -38,19 +38,16 @@ static void put_array_text(struct request *r, cJSON *out, const char *key, const
         cJSON_AddItemToObject(out, key, cJSON_Duplicate(v, 1));
 }
 
-static enum ld_err put_record(struct request *r, enum entity_kind kind, const struct search_hit *h,
-                              cJSON *rec)
+static void put_record(struct request *r, enum entity_kind kind, const struct search_hit *h, cJSON *rec)
 {
-    enum ld_err err = LD_OK;
     if (kind == KIND_EXPERIMENT)
         op_write_experiment(&h->entity, rec);
     else if (kind == KIND_TRIAL)
         op_write_trial(r, &h->entity, rec);
     else
-        err = op_write_trial_component(r, &h->entity, rec);
+        op_write_trial_component(r, &h->entity, rec);
     put_array_text(r, rec, "Tags", h->tags);
     put_array_text(r, rec, kind == KIND_TRIAL ? "TrialComponentSummaries" : "Parents", h->related);
-    return err;
 }
 
 enum ld_err op_search(struct request *r, const cJSON *in, cJSON *out)
@@ -84,16 +81,24 @@ enum ld_err op_search(struct request *r, const cJSON *in, cJSON *out)
     enum ld_err err = store_search(r, &spec, &hits, &n, &total, &next);
     if (err != LD_OK)
         return err;
-    for (size_t i = 0; i < n && err == LD_OK; i++) {
+    /* Components' metric summaries come for the whole page in one query. */
+    int64_t *ids = arena_alloc(r->arena, (n ? n : 1) * sizeof *ids);
+    cJSON **metrics = arena_alloc(r->arena, (n ? n : 1) * sizeof *metrics);
+    for (size_t i = 0; i < n; i++) {
         cJSON *wrapper = cJSON_CreateObject();
         cJSON_AddItemToArray(results, wrapper);
-        err = put_record(r, spec.kind, &hits[i], cJSON_AddObjectToObject(wrapper, resources[res].member));
+        cJSON *rec = cJSON_AddObjectToObject(wrapper, resources[res].member);
+        put_record(r, spec.kind, &hits[i], rec);
+        ids[i] = hits[i].entity.id;
+        metrics[i] = cJSON_GetObjectItemCaseSensitive(rec, "Metrics");
     }
+    if (spec.kind == KIND_TRIAL_COMPONENT && (err = store_metric_summaries(r, ids, n, metrics)) != LD_OK)
+        return err;
     bool capped = total > SEARCH_TOTAL_CAP;
     cJSON_AddNumberToObject(hits_json, "Value", (double)(capped ? SEARCH_TOTAL_CAP : total));
     cJSON_AddStringToObject(hits_json, "Relation", capped ? "GreaterThanOrEqualTo" : "EqualTo");
     json_put_str(out, "NextToken", next);
-    return err;
+    return LD_OK;
 }
 
 enum ld_err op_get_search_suggestions(struct request *r, const cJSON *in, cJSON *out)

@@ -95,7 +95,7 @@ static void put_details(const cJSON *details, cJSON *out, bool maps)
     }
 }
 
-enum ld_err op_write_trial_component(struct request *r, const struct entity *e, cJSON *out)
+void op_write_trial_component(struct request *r, const struct entity *e, cJSON *out)
 {
     const cJSON *details = json_parse_owned(r, e->details);
     json_put_str(out, "TrialComponentName", e->name);
@@ -112,20 +112,19 @@ enum ld_err op_write_trial_component(struct request *r, const struct entity *e, 
         if (v)
             cJSON_AddItemToObject(out, detail_members[i], cJSON_Duplicate(v, 1));
     }
-    cJSON *metrics = cJSON_AddArrayToObject(out, "Metrics");
-    enum ld_err err = store_metric_summaries(r, e->id, metrics);
-    if (err == LD_OK)
-        json_put_str(out, "LineageGroupArn", entity_lineage_group_arn(r));
-    return err;
+    cJSON_AddArrayToObject(out, "Metrics");
+    json_put_str(out, "LineageGroupArn", entity_lineage_group_arn(r));
 }
 
 enum ld_err op_describe_trial_component(struct request *r, const cJSON *in, cJSON *out)
 {
     struct entity e;
     enum ld_err err = store_entity_get(r, KIND_TRIAL_COMPONENT, json_str(in, "TrialComponentName"), &e);
-    if (err == LD_OK)
-        err = op_write_trial_component(r, &e, out);
     if (err != LD_OK)
+        return err;
+    op_write_trial_component(r, &e, out);
+    cJSON *metrics = cJSON_GetObjectItemCaseSensitive(out, "Metrics");
+    if ((err = store_metric_summaries(r, &e.id, 1, &metrics)) != LD_OK)
         return err;
     const cJSON *sources = cJSON_GetObjectItemCaseSensitive(json_parse_owned(r, e.details), "Sources");
     if (sources)

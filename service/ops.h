@@ -26,12 +26,13 @@ enum ld_err op_delete_trial_component(struct request *r, const cJSON *in, cJSON 
 enum ld_err op_list_trial_components(struct request *r, const cJSON *in, cJSON *out);
 
 /* Record writers shared by Describe, Search and the native API's vertex
- * details: the entity's Describe fields into `out` (a component's with its
- * metric summaries; artifacts, actions and contexts by their kind). */
+ * details: the entity's Describe fields into `out`; a component's "Metrics"
+ * array is left empty for the caller to fill (store_metric_summaries does a
+ * page of them at once); artifacts, actions and contexts by their kind. */
 struct entity;
 void op_write_experiment(const struct entity *e, cJSON *out);
 void op_write_trial(struct request *r, const struct entity *e, cJSON *out);
-enum ld_err op_write_trial_component(struct request *r, const struct entity *e, cJSON *out);
+void op_write_trial_component(struct request *r, const struct entity *e, cJSON *out);
 void op_write_lineage_entity(struct request *r, const struct entity *e, cJSON *out);
 
 enum ld_err op_search(struct request *r, const cJSON *in, cJSON *out);

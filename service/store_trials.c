@@ -32,23 +32,36 @@ enum ld_err store_membership_set(struct request *r, const char *component, const
     return LD_OK;
 }
 
-enum ld_err store_metric_summaries(struct request *r, int64_t component_id, cJSON *out_array)
+enum ld_err store_metric_summaries(struct request *r, const int64_t *component_ids, size_t n,
+                                   cJSON *const *out_arrays)
 {
-    const char *vals[] = {db_param_int(r, component_id)};
+    if (n == 0)
+        return LD_OK;
+    const char **ids = arena_alloc(r->arena, n * sizeof *ids);
+    for (size_t k = 0; k < n; k++)
+        ids[k] = db_param_int(r, component_ids[k]);
+    const char *vals[] = {db_param_array(r, ids, n, false)};
     PGresult *res = db_run(r,
                            "select metric_name, source_arn, count, min, max, mean, m2, last_value,"
                            " (extract(epoch from last_ts) * 1000)::int8, last_step, last_seq,"
-                           " (extract(epoch from max_ts) * 1000)::int8 from metric_summary"
-                           " where component_id = $1 order by metric_name, shard",
+                           " (extract(epoch from max_ts) * 1000)::int8, component_id from metric_summary"
+                           " where component_id = any($1::int8[]) order by component_id, metric_name, shard",
                            1, vals, NULL);
     if (!res)
         return r->error;
-    /* Rows of one name are its shards: merge them into one summary. */
+    /* Rows of one component and name are its shards: merge them into one summary. */
     int rows = PQntuples(res);
     for (int i = 0; i < rows;) {
         struct metric_summary total = {0};
         const char *name = PQgetvalue(res, i, 0), *source = db_text(r, res, i, 1);
-        for (bool first = true; i < rows && strcmp(PQgetvalue(res, i, 0), name) == 0; i++, first = false) {
+        int64_t component = db_int64(res, i, 12);
+        cJSON *out_array = NULL;
+        for (size_t k = 0; k < n && !out_array; k++)
+            if (component_ids[k] == component)
+                out_array = out_arrays[k];
+        for (bool first = true;
+             i < rows && db_int64(res, i, 12) == component && strcmp(PQgetvalue(res, i, 0), name) == 0;
+             i++, first = false) {
             struct metric_summary shard = {
                 .count = db_int64(res, i, 2),
                 .min = strtod(PQgetvalue(res, i, 3), NULL),

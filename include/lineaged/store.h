@@ -197,8 +197,10 @@ enum ld_err store_entity_list(struct request *r, const struct list_query *q, str
 enum ld_err store_membership_set(struct request *r, const char *component, const char *trial, bool add,
                                  const char **component_arn, const char **trial_arn);
 
-/* Appends the component's TrialComponentMetricSummary objects to `out_array`. */
-enum ld_err store_metric_summaries(struct request *r, int64_t component_id, cJSON *out_array);
+/* Appends the TrialComponentMetricSummary objects of each of the `n`
+ * components `component_ids[k]` to `out_arrays[k]`, in one query. */
+enum ld_err store_metric_summaries(struct request *r, const int64_t *component_ids, size_t n,
+                                   cJSON *const *out_arrays);
 
 struct metric_point;
 

@@ -483,6 +483,24 @@ class DefaultPageTest(LineagedTestCase):
         self.assertEqual([r["Experiment"]["ExperimentName"] for r in rest["Results"]], ["e01", "e00"])
         self.assertNotIn("NextToken", rest)
 
+    def test_numbers_sort_as_numbers_on_every_page(self):
+        sm = client(fresh_account())
+        for name, lr in [("n100", 100), ("n9", 9), ("n10", 10), ("nx", None)]:
+            sm.create_trial_component(TrialComponentName=name,
+                                      Parameters={"lr": {"NumberValue": lr}} if lr else {})
+        for page in (1, 10):
+            out, token = [], None
+            while True:
+                args = {"Resource": TC, "SortBy": "Parameters.lr", "SortOrder": "Ascending", "MaxResults": page}
+                if token:
+                    args["NextToken"] = token
+                reply = sm.search(**args)
+                out += [r["TrialComponent"]["TrialComponentName"] for r in reply["Results"]]
+                token = reply.get("NextToken")
+                if not token:
+                    break
+            self.assertEqual(out, ["n9", "n10", "n100", "nx"], page)
+
     def test_cross_account_filter_finds_nothing(self):
         sm = client(fresh_account())
         sm.create_experiment(ExperimentName="shared")
