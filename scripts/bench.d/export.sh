@@ -4,7 +4,7 @@
 # entities; wall time and peak memory from /usr/bin/time -v. Then the cost of the history
 # triggers on CreateArtifact and AddAssociation: the same wrk runs with them on and off.
 
-call "$URL" CreateContext '{"ContextName":"bench-seed","Source":{"SourceUri":"s3://seed"}}'
+call "$URL" CreateContext '{"ContextName":"bench-seed","ContextType":"Seed","Source":{"SourceUri":"s3://seed"}}'
 TENANT=$(psql -tA -c "select id from tenant where account = '$ACCOUNT' and region = '$REGION'")
 # x: twelve layers, layer l of min(3^l, 35238) vertices (100,000 in all), each vertex feeding
 # three of the next layer; y: a binary tree of 2,047; z: 100,000 vertices nothing reaches.
