@@ -3,6 +3,7 @@
  * Graphviz keeps global state, so every use of it holds one lock. */
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
+#include <graphviz/gvplugin.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,6 +111,29 @@ static void style_node(Agnode_t *n, const char *lineage_type)
     set(n, "fillcolor", s->fill);
 }
 
+static int compare_arns(const void *a, const void *b)
+{
+    return strcmp((*(const struct view_vertex *const *)a)->v->arn,
+                  (*(const struct view_vertex *const *)b)->v->arn);
+}
+
+/* The vertex with `arn` among `n` sorted by ARN, or NULL. */
+static const struct view_vertex *find_vertex(const struct view_vertex **by_arn, size_t n, const char *arn)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(by_arn[mid]->v->arn, arn);
+        if (c == 0)
+            return by_arn[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
 static void close_graph(void *g)
 {
     agclose(g);
@@ -128,8 +152,11 @@ static Agraph_t *build_graph(struct arena *scratch, const struct lineage_view *v
     static const char *const node_attrs[][2] = {
         {"shape", "box"},  {"style", "filled"},  {"fillcolor", "white"},    {"color", "black"},
         {"penwidth", "1"}, {"peripheries", "1"}, {"fontname", "Helvetica"}, {"label", "\\N"}};
-    static const char *const edge_attrs[][2] = {
-        {"label", ""}, {"style", "solid"}, {"fontname", "Helvetica"}, {"fontsize", "10"}};
+    static const char *const edge_attrs[][2] = {{"label", ""},
+                                                {"style", "solid"},
+                                                {"fontname", "Helvetica"},
+                                                {"fontsize", "10"},
+                                                {"constraint", "true"}};
     for (size_t i = 0; i < sizeof graph_attrs / sizeof graph_attrs[0]; i++)
         agattr(g, AGRAPH, (char *)graph_attrs[i][0], (char *)graph_attrs[i][1]);
     for (size_t i = 0; i < sizeof node_attrs / sizeof node_attrs[0]; i++)
@@ -158,13 +185,23 @@ static Agraph_t *build_graph(struct arena *scratch, const struct lineage_view *v
             arena_printf(scratch, "%s\\n%s", label_text(scratch, v->name ? v->name : arn_resource(v->arn)),
                          label_text(scratch, v->type ? v->type : "")));
     }
+    const struct view_vertex **by_arn = arena_alloc(scratch, (view->vertex_count + 1) * sizeof *by_arn);
+    for (size_t i = 0; i < view->vertex_count; i++)
+        by_arn[i] = &view->vertices[i];
+    if (view->vertex_count)
+        qsort(by_arn, view->vertex_count, sizeof *by_arn, compare_arns);
     for (size_t i = 0; i < view->edge_count; i++) {
-        Agnode_t *s = agnode(g, (char *)view->edges[i].source, 0),
-                 *d = agnode(g, (char *)view->edges[i].destination, 0);
+        const struct view_vertex *s = find_vertex(by_arn, view->vertex_count, view->edges[i].source),
+                                 *d = find_vertex(by_arn, view->vertex_count, view->edges[i].destination);
         if (!s || !d)
             continue;
-        Agedge_t *e = agedge(g, s, d, NULL, 1);
+        Agedge_t *e = agedge(g, agnode(g, (char *)s->v->arn, 0), agnode(g, (char *)d->v->arn, 0), NULL, 1);
         set(e, "label", label_text(scratch, view->edges[i].type ? view->edges[i].type : ""));
+        /* The layers place the vertices; an edge that does not lead to a later
+         * layer (a cycle closed, a vertex reached both ways) must not rank
+         * them, nor make dot reverse it (which leaks in Graphviz 2.43). */
+        if (d->layer <= s->layer)
+            set(e, "constraint", "false");
     }
     for (size_t i = 0; i < view->marker_count; i++) {
         const struct view_marker *m = &view->markers[i];
@@ -197,6 +234,14 @@ static Agraph_t *build_graph(struct arena *scratch, const struct lineage_view *v
 
 static pthread_mutex_t graphviz_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* The two plugins an export needs, built in (see CMakeLists.txt). */
+extern gvplugin_library_t gvplugin_dot_layout_LTX_library, gvplugin_core_LTX_library;
+static lt_symlist_t builtin_plugins[] = {
+    {"gvplugin_dot_layout_LTX_library", &gvplugin_dot_layout_LTX_library},
+    {"gvplugin_core_LTX_library", &gvplugin_core_LTX_library},
+    {NULL, NULL},
+};
+
 static void free_context(void *gvc)
 {
     gvFreeContext(gvc);
@@ -226,7 +271,7 @@ static const char *render(struct arena *a, const struct lineage_view *view, bool
     const char *result = NULL;
     pthread_mutex_lock(&graphviz_lock);
     struct arena *scratch = arena_create();
-    GVC_t *gvc = svg ? gvContext() : NULL;
+    GVC_t *gvc = svg ? gvContextPlugins(builtin_plugins, 0) : NULL;
     if (gvc)
         arena_defer(scratch, free_context, gvc);
     Agraph_t *g = (!svg || gvc) ? build_graph(scratch, view) : NULL;

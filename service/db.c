@@ -299,7 +299,7 @@ enum ld_err db_audit(struct request *r)
     struct store *st = r->store;
     if (st->conn && PQstatus(st->conn) == CONNECTION_OK && strcmp(st->audit_request, r->id) == 0)
         return LD_OK;
-    int32_t tenant;
+    int32_t tenant = 0;
     enum ld_err e = db_tenant(r, false, &tenant);
     if (e != LD_OK)
         return e;

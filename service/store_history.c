@@ -14,17 +14,14 @@
 static const char history_sql[] =
     "with ids as (select distinct entity_id, arn from history where tenant_id = $1 and subject = 1"
     "   and arn = any(select lower(a) from unnest($2::text[]) a)),"
-    " hits as (select ids.arn as key, h.id from ids join history h on h.entity_id = ids.entity_id"
-    "   union select ids.arn, h.id from ids join history h on h.other_id = ids.entity_id"
-    "   and h.subject in (2, 4))"
-    " select k.key, to_char(h.at at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), h.subject,"
+    " hits as (select ids.arn as key, h.* from ids join history h on h.entity_id = ids.entity_id"
+    "   union all select ids.arn, h.* from ids join history h on h.other_id = ids.entity_id"
+    "   and h.subject in (2, 4) and h.entity_id <> ids.entity_id)"
+    " select h.key, to_char(h.at at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), h.subject,"
     " h.operation, h.access_key, h.request_id, h.before::text, h.after::text,"
-    " case when h.subject in (2, 4) then " ARN_OF(
-        "h.entity_id") " end,"
-                       " case when h.subject in (2, 4) then " ARN_OF(
-                           "h.other_id") " end"
-                                         " from hits k join history h on h.id = k.id order by k.key, h.at, "
-                                         "h.id";
+    " case when h.subject in (2, 4) then " ARN_OF("h.entity_id") " end,"
+    " case when h.subject in (2, 4) then " ARN_OF("h.other_id") " end"
+    " from hits h order by h.key, h.at, h.id";
 
 static const char *const subjects[] = {"", "entity", "association", "tag", "membership"};
 

@@ -6,9 +6,12 @@
 -- the source, other_id the destination), 3 tag (entity_id), 4 trial
 -- membership (entity_id the trial, other_id the component). before/after are
 -- the row as it was and became (NULL on create and delete). The caller comes
--- from the session settings lineaged.* the store sets before its writes.
+-- from the session settings lineaged.* the store sets before its writes
+-- (db_audit); tags and memberships take the tenant from there too.
+-- No primary key: nothing looks a row up by id, and each index is paid on
+-- every write; id orders the rows of one moment.
 create table history (
-    id          bigint generated always as identity primary key,
+    id          bigint generated always as identity,
     tenant_id   integer not null,
     at          timestamptz(3) not null default now(),
     subject     smallint not null,
@@ -29,33 +32,52 @@ create index history_entity_idx on history (entity_id, subject, other_id, at, id
 create index history_other_idx on history (other_id, subject, entity_id, at, id) where other_id is not null;
 create index history_arn_idx on history (tenant_id, arn, at, id) where arn is not null;
 
+-- The tenant of a tag or membership row: the caller's, which the store set,
+-- else (a change made outside the service) its entity's.
+create function ld_history_tenant(of_entity bigint) returns integer language sql stable as $$
+    select coalesce(nullif(current_setting('lineaged.tenant', true), '')::integer,
+                    (select tenant_id from entity where id = of_entity), 0)
+$$;
+
+-- One row per changed row. Fields are read from OLD/NEW directly (not
+-- through jsonb) and each table has its own branch, as this runs inside
+-- every write: plpgsql plans a branch's statement only when it runs.
 create function ld_history_record() returns trigger language plpgsql as $$
 declare
-    old_row jsonb := case when tg_op <> 'INSERT' then to_jsonb(old) end;
-    new_row jsonb := case when tg_op <> 'DELETE' then to_jsonb(new) end;
-    row_now jsonb := coalesce(new_row, old_row);
-    subj smallint := case tg_table_name when 'entity' then 1 when 'association' then 2 when 'tag' then 3
-                     else 4 end;
+    r record;
+    old_row jsonb;
+    new_row jsonb;
+    op text := nullif(current_setting('lineaged.operation', true), '');
+    caller text := nullif(current_setting('lineaged.access_key', true), '');
+    request text := nullif(current_setting('lineaged.request_id', true), '');
 begin
-    -- An update that changes nothing is no event.
-    if tg_op = 'UPDATE' and old_row = new_row then
-        return null;
+    if tg_op = 'DELETE' then
+        r := old;
+    else
+        r := new;
+        new_row := to_jsonb(new);
     end if;
-    insert into history (tenant_id, subject, entity_id, other_id, kind, arn, operation, access_key,
-                         request_id, before, after)
-    values (coalesce((row_now->>'tenant_id')::integer,
-                     nullif(current_setting('lineaged.tenant', true), '')::integer, 0),
-            subj,
-            case subj when 1 then (row_now->>'id')::bigint when 2 then (row_now->>'source_id')::bigint
-                      when 3 then (row_now->>'entity_id')::bigint else (row_now->>'trial_id')::bigint end,
-            case subj when 2 then (row_now->>'destination_id')::bigint
-                      when 4 then (row_now->>'component_id')::bigint end,
-            case subj when 1 then (row_now->>'kind')::smallint end,
-            case subj when 1 then row_now->>'arn' end,
-            nullif(current_setting('lineaged.operation', true), ''),
-            nullif(current_setting('lineaged.access_key', true), ''),
-            nullif(current_setting('lineaged.request_id', true), ''),
-            old_row, new_row);
+    if tg_op <> 'INSERT' then
+        old_row := to_jsonb(old);
+        if old_row = new_row then -- an update that changes nothing is no event
+            return null;
+        end if;
+    end if;
+    if tg_table_name = 'entity' then
+        insert into history (tenant_id, subject, entity_id, kind, arn, operation, access_key, request_id, before, after)
+        values (r.tenant_id, 1, r.id, r.kind, r.arn, op, caller, request, old_row, new_row);
+    elsif tg_table_name = 'association' then
+        insert into history (tenant_id, subject, entity_id, other_id, operation, access_key, request_id, before, after)
+        values (r.tenant_id, 2, r.source_id, r.destination_id, op, caller, request, old_row, new_row);
+    elsif tg_table_name = 'tag' then
+        insert into history (tenant_id, subject, entity_id, operation, access_key, request_id, before, after)
+        values (ld_history_tenant(r.entity_id), 3, r.entity_id, op, caller, request,
+                old_row, new_row);
+    else
+        insert into history (tenant_id, subject, entity_id, other_id, operation, access_key, request_id, before, after)
+        values (ld_history_tenant(r.trial_id), 4, r.trial_id, r.component_id, op, caller, request,
+                old_row, new_row);
+    end if;
     return null;
 end
 $$;
