@@ -72,6 +72,8 @@ size_t derive_artifact(struct derive_plan *p, const char *uri, const char *type,
             strcmp(in->vertex_type, type) == 0)
             return i;
     }
+    if (strlen(uri) > 2048) /* the model's limit on a SourceUri */
+        derive_problem(p, "the artifact URI '%.64s...' is longer than 2048 characters", uri);
     struct arena *a = p->r->arena;
     cJSON *types = artifact_source_type_set(a, NULL);
     cJSON *details = json_parse_owned_adopt(p->r, cJSON_CreateObject());

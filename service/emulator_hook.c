@@ -62,6 +62,19 @@ static const char *resource_arn(struct hook *h, const char *type, const char *na
     return arn;
 }
 
+/* An ARN member (of the response, or of a Describe document), which the
+ * lineage keeps as a Source: "arn:..." within the model's 256 characters. */
+static const char *arn_member(struct hook *h, const cJSON *doc, const char *path, const char *key,
+                              bool required)
+{
+    const char *arn = derive_string(h->p, doc, path, key, required);
+    if (arn && (strncmp(arn, "arn:", 4) != 0 || strlen(arn) > 256)) {
+        derive_problem(h->p, "%s.%s '%.64s' must be an ARN of at most 256 characters", path, key, arn);
+        return NULL;
+    }
+    return arn;
+}
+
 static void add_string_parameter(cJSON *params, const char *key, const char *value)
 {
     if (value)
@@ -266,7 +279,7 @@ static void experiment_config(struct hook *h, struct job *j, size_t component)
 {
     struct derive_plan *p = h->p;
     const cJSON *cfg = derive_object(p, j->doc, j->path, "ExperimentConfig", false);
-    const char *tuning = derive_string(p, j->doc, j->path, "TuningJobArn", false);
+    const char *tuning = arn_member(h, j->doc, j->path, "TuningJobArn", false);
     if (!cfg && tuning && strchr(tuning, '/') && j->name) {
         const char *experiment = strrchr(tuning, '/') + 1;
         struct entity_input e = {
@@ -305,7 +318,7 @@ static void plan_job(struct hook *h, const struct job_kind *k, bool describe)
     j.input_map = json_parse_owned_adopt(h->r, cJSON_CreateObject());
     j.output_map = json_parse_owned_adopt(h->r, cJSON_CreateObject());
     j.name = derive_name(p, j.doc, j.path, job_member(h, k, "JobName"), 63);
-    const char *arn = json_str(h->response, job_member(h, k, "JobArn"));
+    const char *arn = arn_member(h, h->response, "response", job_member(h, k, "JobArn"), false);
     j.arn = arn ? arn : j.name ? resource_arn(h, k->arn_type, j.name) : NULL;
     k->inputs(h, &j);
     const char *status = NULL;
@@ -329,7 +342,10 @@ static void plan_job(struct hook *h, const struct job_kind *k, bool describe)
     cJSON_AddItemToObject(details, "Parameters", cJSON_Duplicate(j.parameters, 1));
     cJSON_AddItemToObject(details, "InputArtifacts", cJSON_Duplicate(j.input_map, 1));
     const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(j.doc, "ExperimentConfig");
-    const char *display = json_str(cfg, "TrialComponentDisplayName");
+    const char *display =
+        cJSON_GetObjectItemCaseSensitive(cfg, "TrialComponentDisplayName")
+            ? derive_name(p, cfg, path_of(h, j.path, "ExperimentConfig"), "TrialComponentDisplayName", 120)
+            : NULL;
     struct entity_input tc = {
         .kind = KIND_TRIAL_COMPONENT,
         .name = arena_printf(h->r->arena, "%s%s", j.name, k->component_suffix),
@@ -396,7 +412,7 @@ static void plan_create_tuning_job(struct hook *h)
     const char *name = derive_name(h->p, h->request, "request", "HyperParameterTuningJobName", 32);
     if (!name)
         return;
-    const char *arn = json_str(h->response, "HyperParameterTuningJobArn");
+    const char *arn = arn_member(h, h->response, "response", "HyperParameterTuningJobArn", false);
     struct entity_input e = {
         .kind = KIND_EXPERIMENT,
         .name = name,
@@ -504,7 +520,7 @@ static void plan_create_model_package(struct hook *h)
     const char *name = derive_string(p, h->request, "request", "ModelPackageName", false);
     if (!group && !name)
         derive_problem(p, "request needs ModelPackageGroupName or ModelPackageName");
-    const char *arn = derive_string(p, h->response, "response", "ModelPackageArn", group != NULL);
+    const char *arn = arn_member(h, h->response, "response", "ModelPackageArn", group != NULL);
     if (!arn && name && !group)
         arn = package_arn(h, name);
     const cJSON *spec = derive_object(p, h->request, "request", "InferenceSpecification", false);
@@ -566,7 +582,7 @@ static void plan_endpoint(struct hook *h)
         derive_problem(p, "resources.EndpointConfig.ProductionVariants must not be empty");
     if (!endpoint || !config_name)
         return;
-    const char *arn = json_str(h->response, "EndpointArn");
+    const char *arn = arn_member(h, h->response, "response", "EndpointArn", false);
     arn = arn ? arn : resource_arn(h, "endpoint", endpoint);
     struct entity_input ctx = {
         .kind = KIND_CONTEXT,
