@@ -405,6 +405,14 @@ class EmulatorHookTest(LineagedTestCase):
                          datasets)
         self.assertEqual(self.query(datasets[0], "Descendants", ["Context"], ["Endpoint"]),
                          [ctx["ContextArn"]])
+        # The explorer's read API walks the same graph.
+        reply = raw(method="GET", body=b"", content_type=None,
+                    path="/api/v1/lineage?start=%s&up=5&down=0&account=%s&region=%s"
+                    % (ctx["ContextArn"], self.account, REGION))
+        self.assertEqual(reply.status, 200, reply)
+        seen = {v["arn"]: v["type"] for v in reply.json()["vertices"]}
+        self.assertEqual((seen[datasets[0]], seen[tcs[0]], seen[model], seen[action]),
+                         ("DataSet", "TrainingJob", "Model", "ModelDeployment"))
         # UpdateEndpoint to a new config: a second deployment action on the same context.
         self.deploy(endpoint, "cfg-2", model_uri, serving, operation="UpdateEndpoint")
         actions = walk(self.sm.list_actions,
