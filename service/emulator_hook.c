@@ -9,6 +9,7 @@
 #include "ingest.h"
 #include "json_io.h"
 #include "lineaged/artifact_identity.h"
+#include "lineaged/scope.h"
 
 /* One delivery being read. */
 struct hook {
@@ -650,27 +651,6 @@ static const struct hook_op hook_ops[] = {
     {"UpdateEndpoint", false, plan_endpoint},
 };
 
-static bool digits12(const char *s)
-{
-    if (strlen(s) != 12)
-        return false;
-    for (; *s; s++)
-        if (*s < '0' || *s > '9')
-            return false;
-    return true;
-}
-
-static bool region_ok(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > 63)
-        return false;
-    for (; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
-            return false;
-    return true;
-}
-
 enum ld_err emulator_hook(struct request *r, const cJSON *delivery, cJSON *out)
 {
     struct derive_plan p;
@@ -678,9 +658,9 @@ enum ld_err emulator_hook(struct request *r, const cJSON *delivery, cJSON *out)
     const char *operation = derive_string(&p, delivery, "", "operation", true);
     const char *account = derive_string(&p, delivery, "", "account", false);
     const char *region = derive_string(&p, delivery, "", "region", false);
-    if (account && !digits12(account))
+    if (account && !scope_account_valid(account))
         derive_problem(&p, "account '%s' must be 12 digits", account);
-    if (region && !region_ok(region))
+    if (region && !scope_region_valid(region))
         derive_problem(&p, "region '%s' must be lower-case letters, digits and hyphens", region);
     if (account)
         r->account = account;
