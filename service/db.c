@@ -160,6 +160,11 @@ static void fail_from_result(struct request *r, const PGresult *res)
         req_fail(r, LD_ERR_UNAVAILABLE, "The request took too long and was cancelled.");
         return;
     }
+    /* A deadlock or serialization failure: the same request succeeds when retried. */
+    if (state && strncmp(state, "40", 2) == 0) {
+        req_fail(r, LD_ERR_UNAVAILABLE, "The request collided with a concurrent one; retry it.");
+        return;
+    }
     req_fail(r, LD_ERR_INTERNAL, "An internal error occurred (request %s).", r->id);
 }
 

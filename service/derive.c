@@ -3,6 +3,7 @@
 #include "derive.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -18,6 +19,7 @@ struct derive_node {
 struct derive_edge {
     size_t source, destination;
     const char *type;
+    const char *source_arn, *destination_arn; /* set by derive_apply */
 };
 
 struct derive_member {
@@ -72,6 +74,8 @@ size_t derive_artifact(struct derive_plan *p, const char *uri, const char *type,
             strcmp(in->vertex_type, type) == 0)
             return i;
     }
+    if (strlen(uri) > 2048) /* the model's limit on a SourceUri */
+        derive_problem(p, "the artifact URI '%.64s...' is longer than 2048 characters", uri);
     struct arena *a = p->r->arena;
     cJSON *types = artifact_source_type_set(a, NULL);
     cJSON *details = json_parse_owned_adopt(p->r, cJSON_CreateObject());
@@ -92,7 +96,8 @@ size_t derive_artifact(struct derive_plan *p, const char *uri, const char *type,
 void derive_edge(struct derive_plan *p, size_t source, size_t destination, const char *type)
 {
     p->edges = grow(p->r->arena, p->edges, sizeof *p->edges, p->edge_count, &p->edge_cap);
-    p->edges[p->edge_count++] = (struct derive_edge){source, destination, type};
+    p->edges[p->edge_count++] =
+        (struct derive_edge){.source = source, .destination = destination, .type = type};
 }
 
 void derive_membership(struct derive_plan *p, size_t component, const char *trial, const char *experiment)
@@ -242,15 +247,45 @@ static enum ld_err apply_membership(struct derive_plan *p, const struct derive_m
     return store_membership_set(r, p->nodes[m->component].arn, m->trial, true, &component_arn, &trial_arn);
 }
 
+static const char *node_key(const struct derive_node *n)
+{
+    return n->in.arn_id ? n->in.arn_id : n->in.name;
+}
+
+/* Entities go in one global order (kind, then name or identity), and edges in
+ * their ends' ARN order, so concurrent deliveries that share entities wait on
+ * one another instead of deadlocking. Kind order also creates an experiment
+ * before its trials. */
+static int by_kind_and_key(const void *a, const void *b)
+{
+    const struct derive_node *x = *(const struct derive_node *const *)a,
+                             *y = *(const struct derive_node *const *)b;
+    if (x->in.kind != y->in.kind)
+        return x->in.kind < y->in.kind ? -1 : 1;
+    return strcasecmp(node_key(x), node_key(y));
+}
+
+static int by_ends(const void *a, const void *b)
+{
+    const struct derive_edge *x = *(const struct derive_edge *const *)a,
+                             *y = *(const struct derive_edge *const *)b;
+    int c = strcmp(x->source_arn, y->source_arn);
+    return c ? c : strcmp(x->destination_arn, y->destination_arn);
+}
+
 enum ld_err derive_apply(struct derive_plan *p, cJSON *entities, cJSON *associations)
 {
     struct request *r = p->r;
     if (p->problem_count)
         return req_fail(r, LD_ERR_VALIDATION, "%d validation error%s detected: %s", p->problem_count,
                         p->problem_count == 1 ? "" : "s", p->problems);
+    struct derive_node **nodes = arena_alloc(r->arena, (p->node_count + 1) * sizeof *nodes);
+    for (size_t i = 0; i < p->node_count; i++)
+        nodes[i] = &p->nodes[i];
+    qsort(nodes, p->node_count, sizeof *nodes, by_kind_and_key);
     enum ld_err e = store_begin(r);
     for (size_t i = 0; e == LD_OK && i < p->node_count; i++) {
-        struct derive_node *n = &p->nodes[i];
+        struct derive_node *n = nodes[i];
         if (n->parent_experiment) {
             struct entity experiment;
             if ((e = store_entity_get(r, KIND_EXPERIMENT, n->parent_experiment, &experiment)) != LD_OK)
@@ -260,15 +295,22 @@ enum ld_err derive_apply(struct derive_plan *p, cJSON *entities, cJSON *associat
         if ((e = store_entity_create(r, &n->in, NULL, &n->arn)) == LD_OK)
             cJSON_AddItemToArray(entities, cJSON_CreateString(n->arn));
     }
+    struct derive_edge **edges = arena_alloc(r->arena, (p->edge_count + 1) * sizeof *edges);
     for (size_t i = 0; e == LD_OK && i < p->edge_count; i++) {
-        const struct derive_edge *d = &p->edges[i];
-        const char *src = p->nodes[d->source].arn, *dst = p->nodes[d->destination].arn;
-        if ((e = store_association_add(r, src, dst, d->type, true)) != LD_OK)
+        edges[i] = &p->edges[i];
+        edges[i]->source_arn = p->nodes[edges[i]->source].arn;
+        edges[i]->destination_arn = p->nodes[edges[i]->destination].arn;
+    }
+    if (e == LD_OK)
+        qsort(edges, p->edge_count, sizeof *edges, by_ends);
+    for (size_t i = 0; e == LD_OK && i < p->edge_count; i++) {
+        const struct derive_edge *d = edges[i];
+        if ((e = store_association_add(r, d->source_arn, d->destination_arn, d->type, true)) != LD_OK)
             break;
         cJSON *a = cJSON_CreateObject();
         cJSON_AddItemToArray(associations, a);
-        json_put_str(a, "SourceArn", src);
-        json_put_str(a, "DestinationArn", dst);
+        json_put_str(a, "SourceArn", d->source_arn);
+        json_put_str(a, "DestinationArn", d->destination_arn);
         json_put_str(a, "AssociationType", d->type);
     }
     for (size_t i = 0; e == LD_OK && i < p->member_count; i++)

@@ -9,6 +9,7 @@
 #include "ingest.h"
 #include "json_io.h"
 #include "lineaged/artifact_identity.h"
+#include "lineaged/scope.h"
 
 /* One delivery being read. */
 struct hook {
@@ -59,6 +60,19 @@ static const char *resource_arn(struct hook *h, const char *type, const char *na
     for (char *c = arn; *c; c++)
         if (*c >= 'A' && *c <= 'Z')
             *c = (char)(*c - 'A' + 'a');
+    return arn;
+}
+
+/* An ARN member (of the response, or of a Describe document), which the
+ * lineage keeps as a Source: "arn:..." within the model's 256 characters. */
+static const char *arn_member(struct hook *h, const cJSON *doc, const char *path, const char *key,
+                              bool required)
+{
+    const char *arn = derive_string(h->p, doc, path, key, required);
+    if (arn && (strncmp(arn, "arn:", 4) != 0 || strlen(arn) > 256)) {
+        derive_problem(h->p, "%s.%s '%.64s' must be an ARN of at most 256 characters", path, key, arn);
+        return NULL;
+    }
     return arn;
 }
 
@@ -266,7 +280,7 @@ static void experiment_config(struct hook *h, struct job *j, size_t component)
 {
     struct derive_plan *p = h->p;
     const cJSON *cfg = derive_object(p, j->doc, j->path, "ExperimentConfig", false);
-    const char *tuning = derive_string(p, j->doc, j->path, "TuningJobArn", false);
+    const char *tuning = arn_member(h, j->doc, j->path, "TuningJobArn", false);
     if (!cfg && tuning && strchr(tuning, '/') && j->name) {
         const char *experiment = strrchr(tuning, '/') + 1;
         struct entity_input e = {
@@ -305,7 +319,7 @@ static void plan_job(struct hook *h, const struct job_kind *k, bool describe)
     j.input_map = json_parse_owned_adopt(h->r, cJSON_CreateObject());
     j.output_map = json_parse_owned_adopt(h->r, cJSON_CreateObject());
     j.name = derive_name(p, j.doc, j.path, job_member(h, k, "JobName"), 63);
-    const char *arn = json_str(h->response, job_member(h, k, "JobArn"));
+    const char *arn = arn_member(h, h->response, "response", job_member(h, k, "JobArn"), false);
     j.arn = arn ? arn : j.name ? resource_arn(h, k->arn_type, j.name) : NULL;
     k->inputs(h, &j);
     const char *status = NULL;
@@ -329,7 +343,10 @@ static void plan_job(struct hook *h, const struct job_kind *k, bool describe)
     cJSON_AddItemToObject(details, "Parameters", cJSON_Duplicate(j.parameters, 1));
     cJSON_AddItemToObject(details, "InputArtifacts", cJSON_Duplicate(j.input_map, 1));
     const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(j.doc, "ExperimentConfig");
-    const char *display = json_str(cfg, "TrialComponentDisplayName");
+    const char *display =
+        cJSON_GetObjectItemCaseSensitive(cfg, "TrialComponentDisplayName")
+            ? derive_name(p, cfg, path_of(h, j.path, "ExperimentConfig"), "TrialComponentDisplayName", 120)
+            : NULL;
     struct entity_input tc = {
         .kind = KIND_TRIAL_COMPONENT,
         .name = arena_printf(h->r->arena, "%s%s", j.name, k->component_suffix),
@@ -396,7 +413,7 @@ static void plan_create_tuning_job(struct hook *h)
     const char *name = derive_name(h->p, h->request, "request", "HyperParameterTuningJobName", 32);
     if (!name)
         return;
-    const char *arn = json_str(h->response, "HyperParameterTuningJobArn");
+    const char *arn = arn_member(h, h->response, "response", "HyperParameterTuningJobArn", false);
     struct entity_input e = {
         .kind = KIND_EXPERIMENT,
         .name = name,
@@ -504,7 +521,7 @@ static void plan_create_model_package(struct hook *h)
     const char *name = derive_string(p, h->request, "request", "ModelPackageName", false);
     if (!group && !name)
         derive_problem(p, "request needs ModelPackageGroupName or ModelPackageName");
-    const char *arn = derive_string(p, h->response, "response", "ModelPackageArn", group != NULL);
+    const char *arn = arn_member(h, h->response, "response", "ModelPackageArn", group != NULL);
     if (!arn && name && !group)
         arn = package_arn(h, name);
     const cJSON *spec = derive_object(p, h->request, "request", "InferenceSpecification", false);
@@ -566,7 +583,7 @@ static void plan_endpoint(struct hook *h)
         derive_problem(p, "resources.EndpointConfig.ProductionVariants must not be empty");
     if (!endpoint || !config_name)
         return;
-    const char *arn = json_str(h->response, "EndpointArn");
+    const char *arn = arn_member(h, h->response, "response", "EndpointArn", false);
     arn = arn ? arn : resource_arn(h, "endpoint", endpoint);
     struct entity_input ctx = {
         .kind = KIND_CONTEXT,
@@ -634,27 +651,6 @@ static const struct hook_op hook_ops[] = {
     {"UpdateEndpoint", false, plan_endpoint},
 };
 
-static bool digits12(const char *s)
-{
-    if (strlen(s) != 12)
-        return false;
-    for (; *s; s++)
-        if (*s < '0' || *s > '9')
-            return false;
-    return true;
-}
-
-static bool region_ok(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > 63)
-        return false;
-    for (; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
-            return false;
-    return true;
-}
-
 enum ld_err emulator_hook(struct request *r, const cJSON *delivery, cJSON *out)
 {
     struct derive_plan p;
@@ -662,9 +658,9 @@ enum ld_err emulator_hook(struct request *r, const cJSON *delivery, cJSON *out)
     const char *operation = derive_string(&p, delivery, "", "operation", true);
     const char *account = derive_string(&p, delivery, "", "account", false);
     const char *region = derive_string(&p, delivery, "", "region", false);
-    if (account && !digits12(account))
+    if (account && !scope_account_valid(account))
         derive_problem(&p, "account '%s' must be 12 digits", account);
-    if (region && !region_ok(region))
+    if (region && !scope_region_valid(region))
         derive_problem(&p, "region '%s' must be lower-case letters, digits and hyphens", region);
     if (account)
         r->account = account;

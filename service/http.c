@@ -229,7 +229,7 @@ static void on_request(struct evhttp_request *req, void *arg)
         content_type = "application/json";
         if (!serve_native(w, &r, uri, path, &rep))
             fail_route(&r, &rep, LD_ERR_UNKNOWN_OPERATION, "No operation is served at %s.", path);
-    } else if (method == EVHTTP_REQ_POST && ingest_serve(&r, path, data, len, &rep)) {
+    } else if (method == EVHTTP_REQ_POST && ingest_serve(&r, uri, data, len, &rep)) {
         content_type = "application/json";
     } else if (strcmp(path, "/") == 0) {
         const char *ctype = evhttp_find_header(in, "Content-Type");

@@ -8,8 +8,10 @@
 
 #include "dispatch.h"
 
-/* Serves POST `path` with its JSON `body`; returns 0 when no route matches. */
-int ingest_serve(struct request *r, const char *path, const char *body, size_t len, struct reply *out);
+/* Serves POST `uri` (path and query) with its JSON `body`; returns 0 when no
+ * route matches. An unsigned OpenLineage event may choose its scope with the
+ * query parameters `account` and `region`, as the native read API does. */
+int ingest_serve(struct request *r, const char *uri, const char *body, size_t len, struct reply *out);
 
 /* One delivery of the emulator: the SageMaker operation it served with its
  * request and response documents (and, for endpoints, the resources they

@@ -24,12 +24,20 @@ static int all_digits(const char *s, size_t n)
     return s[n] == '\0';
 }
 
-static int valid_region(const char *s)
+bool scope_account_valid(const char *s)
 {
+    return strlen(s) == 12 && all_digits(s, 12);
+}
+
+bool scope_region_valid(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n >= sizeof((struct caller_scope *)0)->region)
+        return false;
     for (; *s; s++)
         if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '-')
-            return 0;
-    return 1;
+            return false;
+    return true;
 }
 
 void scope_from_authorization(const char *auth, const char *default_region, struct caller_scope *s)
@@ -48,11 +56,11 @@ void scope_from_authorization(const char *auth, const char *default_region, stru
         p = scope_field(p, date, sizeof date);
     if (p)
         p = scope_field(p, region, sizeof region);
-    if (!p || !valid_region(region))
+    if (!p || !scope_region_valid(region))
         return;
     snprintf(s->access_key, sizeof s->access_key, "%s", key);
     snprintf(s->region, sizeof s->region, "%s", region);
-    if (strlen(key) == 12 && all_digits(key, 12)) {
+    if (scope_account_valid(key)) {
         memcpy(s->account, key, 12);
         s->account[12] = '\0';
     }

@@ -2,6 +2,7 @@
 #ifndef LINEAGED_SCOPE_H
 #define LINEAGED_SCOPE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define LD_DEFAULT_ACCOUNT "123456789012"
@@ -11,6 +12,12 @@ struct caller_scope {
     char region[64];
     char access_key[129];
 };
+
+/* Whether `s` is an account id: 12 digits. */
+bool scope_account_valid(const char *s);
+
+/* Whether `s` can name a region: 1 to 63 lower-case letters, digits and hyphens. */
+bool scope_region_valid(const char *s);
 
 /* Fills `s` from the Authorization header value `auth` (NULL when absent):
  * the credential scope's region, and the access key id as account when it is

@@ -1,7 +1,7 @@
 """The emulator hook (POST /api/v1/emulator/sagemaker): each SageMaker call the emulator
 served becomes the lineage real SageMaker records, seen through boto3 and QueryLineage."""
 
-import json
+import threading
 import unittest
 
 from lineaged_client import (
@@ -176,6 +176,30 @@ class EmulatorHookTest(LineagedTestCase):
         self.assertEqual(sorted(v["Arn"] for v in out["Vertices"]),
                          sorted([tc_arn(a + "-aws-training-job", self.account),
                                  tc_arn(b + "-aws-training-job", self.account)]))
+
+    def test_concurrent_deliveries_share_artifacts_without_conflict(self):
+        names = [unique_name("c%d" % i) for i in range(8)]
+        requests = []
+        for i, name in enumerate(names):
+            request = training_request(name, self.bucket)
+            del request["CheckpointConfig"]
+            if i % 2:  # the same datasets in the other order
+                request["InputDataConfig"].reverse()
+            requests.append(request)
+        replies = []
+
+        def send(request):
+            replies.append(deliver(self.account, "CreateTrainingJob", request).status)
+
+        threads = [threading.Thread(target=send, args=(rq,)) for rq in requests * 2]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(replies, [200] * len(threads))
+        self.assertEqual(len(self.artifacts()), 3)
+        self.assertEqual(len(self.edges()), 3 * len(names))
+        self.assertEqual(len(walk(self.sm.list_trial_components)[0]), len(names))
 
     def test_experiment_config_with_trial(self):
         exp, trial = unique_name("exp"), unique_name("trial")
@@ -381,6 +405,14 @@ class EmulatorHookTest(LineagedTestCase):
                          datasets)
         self.assertEqual(self.query(datasets[0], "Descendants", ["Context"], ["Endpoint"]),
                          [ctx["ContextArn"]])
+        # The explorer's read API walks the same graph.
+        reply = raw(method="GET", body=b"", content_type=None,
+                    path="/api/v1/lineage?start=%s&up=5&down=0&account=%s&region=%s"
+                    % (ctx["ContextArn"], self.account, REGION))
+        self.assertEqual(reply.status, 200, reply)
+        seen = {v["arn"]: v["type"] for v in reply.json()["vertices"]}
+        self.assertEqual((seen[datasets[0]], seen[tcs[0]], seen[model], seen[action]),
+                         ("DataSet", "TrainingJob", "Model", "ModelDeployment"))
         # UpdateEndpoint to a new config: a second deployment action on the same context.
         self.deploy(endpoint, "cfg-2", model_uri, serving, operation="UpdateEndpoint")
         actions = walk(self.sm.list_actions,

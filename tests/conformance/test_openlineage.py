@@ -188,6 +188,17 @@ class OpenLineageTest(LineagedTestCase):
         self.assertEqual(walk(self.sm.list_actions)[0], [])
         self.assertEqual(self.edges(), set())
 
+    def test_unsigned_producers_choose_the_scope_in_the_query(self):
+        run_id = str(uuid.uuid4())
+        body = event("COMPLETE", run_id, "dag.task", [dataset("s3://lake", "q.csv")])
+        reply = raw(body=body, path="/api/v1/lineage?account=%s&region=us-east-1" % self.account,
+                    content_type="application/json")
+        self.assertEqual(reply.status, 201, reply)
+        self.assertEqual(self.sm.describe_action(ActionName=run_id)["Status"], "Completed")
+        reply = raw(body=body, path="/api/v1/lineage?account=12x", content_type="application/json")
+        self.assertErrorReply(reply, "ValidationException")
+        self.assertIn("Parameter 'account' must be 12 digits", reply.json()["message"])
+
     def test_get_on_the_same_path_is_still_the_read_api(self):
         reply = raw(method="GET", path="/api/v1/lineage", body=b"", content_type=None)
         self.assertErrorReply(reply, "ValidationException")

@@ -71,6 +71,20 @@ Test(ingest, hook_checks_names_types_and_status)
     cr_assert(strstr(m, "response.ProcessingJobStatus 'Done' must be one of"), "%s", m);
 }
 
+Test(ingest, hook_checks_arns_and_display_names)
+{
+    const char *m =
+        hook_message("{\"operation\":\"CreateTransformJob\",\"request\":{\"TransformJobName\":\"t\","
+                     "\"ModelName\":\"m\",\"TransformInput\":{\"DataSource\":{\"S3DataSource\":{"
+                     "\"S3Uri\":\"s3://b/in\"}}},\"TransformOutput\":{\"S3OutputPath\":\"s3://b/o\"},"
+                     "\"TransformResources\":{},\"ExperimentConfig\":{\"TrialComponentDisplayName\":"
+                     "\"-x-\"}},\"response\":{\"TransformJobArn\":\"transform-job/t\"}}");
+    cr_assert(strstr(m, "2 validation errors detected: ") == m, "%s", m);
+    cr_assert(strstr(m, "response.TransformJobArn 'transform-job/t' must be an ARN"), "%s", m);
+    cr_assert(strstr(m, "request.ExperimentConfig.TrialComponentDisplayName '-x-' must be 1 to 120"), "%s",
+              m);
+}
+
 Test(ingest, hook_scope_must_be_well_formed)
 {
     const char *m = hook_message("{\"operation\":\"CreateModel\",\"account\":\"abc\",\"region\":\"US East\","

@@ -1,6 +1,7 @@
 /* Account and region from the SigV4 credential scope. */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "lineaged/scope.h"
 
@@ -48,4 +49,22 @@ Test(scope, unsigned_or_unreadable_gets_defaults)
     scope_from_authorization(signed_by("111122223333/20240101/US EAST/sagemaker/aws4_request"), "us-east-1",
                              &s);
     cr_assert_str_eq(s.region, "us-east-1");
+}
+
+Test(scope, account_and_region_checks)
+{
+    cr_assert(scope_account_valid("111122223333"));
+    cr_assert(!scope_account_valid("11112222333"));
+    cr_assert(!scope_account_valid("1111222233334"));
+    cr_assert(!scope_account_valid("11112222333a"));
+    cr_assert(scope_region_valid("eu-west-1"));
+    cr_assert(!scope_region_valid(""));
+    cr_assert(!scope_region_valid("EU-west-1"));
+    cr_assert(!scope_region_valid("eu west"));
+    char longest[65];
+    memset(longest, 'a', 64);
+    longest[64] = '\0';
+    cr_assert(!scope_region_valid(longest));
+    longest[63] = '\0';
+    cr_assert(scope_region_valid(longest));
 }
