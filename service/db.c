@@ -28,6 +28,8 @@ struct store {
     char *conninfo;
     PGconn *conn;
     bool in_tx;
+    bool conflict; /* the request failed on a deadlock or serialisation failure */
+    unsigned long connects;
     struct stmt_slot stmts[STMT_SLOTS];
     struct tenant_slot tenants[TENANT_SLOTS];
     unsigned tenant_count;
@@ -54,15 +56,14 @@ static void forget_connection(struct store *st)
 }
 
 /* Whether the idle connection was closed by the server (a restart, an
- * administrator, an idle timeout): the server's farewell or end of file is
- * waiting on the socket. Checked before a request's first statement, so that
- * a restarted database costs no request a 503. */
+ * administrator, an idle timeout). An idle session is sent nothing we wait
+ * for (no LISTEN), so anything waiting on the socket is the server's farewell
+ * or end of file. Checked before a request's first statement, so that a
+ * restarted database costs no request a 503. */
 static bool closed_while_idle(struct store *st)
 {
     struct pollfd p = {.fd = PQsocket(st->conn), .events = POLLIN};
-    if (st->in_tx || poll(&p, 1, 0) != 1)
-        return false;
-    return !PQconsumeInput(st->conn) || PQstatus(st->conn) != CONNECTION_OK;
+    return !st->in_tx && poll(&p, 1, 0) != 0;
 }
 
 static bool connect_now(struct store *st)
@@ -76,6 +77,7 @@ static bool connect_now(struct store *st)
         forget_connection(st);
         return false;
     }
+    st->connects++;
     /* A runaway statement must not hold a worker forever. */
     PGresult *res = PQexec(st->conn, "set statement_timeout = '30s'");
     PQclear(res);
@@ -91,6 +93,16 @@ struct store *store_open(const char *conninfo)
     }
     connect_now(st);
     return st;
+}
+
+bool store_connected(const struct store *st)
+{
+    return st->conn != NULL;
+}
+
+unsigned long store_connects(const struct store *st)
+{
+    return st->connects;
 }
 
 void store_close(struct store *st)
@@ -114,13 +126,16 @@ bool store_healthy(struct store *st)
     return ok;
 }
 
-void store_end_request(struct store *st)
+bool store_end_request(struct store *st)
 {
     if (st->in_tx && st->conn) {
         PGresult *res = PQexec(st->conn, "rollback");
         PQclear(res);
     }
     st->in_tx = false;
+    bool conflict = st->conflict;
+    st->conflict = false;
+    return conflict;
 }
 
 static void clear_result(void *p)
@@ -152,6 +167,11 @@ static void fail_from_result(struct request *r, const PGresult *res)
         req_fail(r, LD_ERR_VALIDATION, "A value in the request cannot be stored: %s",
                  strncmp(state, "22", 2) == 0 ? "it is not valid text or not in range."
                                               : "it is too large to index.");
+        return;
+    }
+    if (state && (strcmp(state, "40P01") == 0 || strcmp(state, "40001") == 0)) {
+        st->conflict = true;
+        req_fail(r, LD_ERR_UNAVAILABLE, "The request conflicted with concurrent ones; retry it.");
         return;
     }
     if (state && strcmp(state, "57014") == 0) {
@@ -249,6 +269,9 @@ enum ld_err db_tenant(struct request *r, bool create, int32_t *id_out)
     PGresult *res = db_run(r, "select id from tenant where account = $1 and region = $2", 2, vals, NULL);
     if (!res)
         return r->error;
+    /* A row this request inserts inside its transaction may yet be rolled
+     * back: it is cached by the next request to find it. */
+    bool committed = PQntuples(res) > 0 || !st->in_tx;
     if (PQntuples(res) == 0 && create) {
         res = db_run(r,
                      "insert into tenant (account, region) values ($1, $2) "
@@ -258,7 +281,7 @@ enum ld_err db_tenant(struct request *r, bool create, int32_t *id_out)
             return r->error;
     }
     *id_out = PQntuples(res) ? (int32_t)db_int64(res, 0, 0) : 0;
-    if (*id_out && st->tenant_count < TENANT_SLOTS) {
+    if (*id_out && committed && st->tenant_count < TENANT_SLOTS) {
         struct tenant_slot *t = &st->tenants[st->tenant_count++];
         snprintf(t->account, sizeof t->account, "%s", r->account);
         snprintf(t->region, sizeof t->region, "%s", r->region);
@@ -289,7 +312,7 @@ enum ld_err db_lineage_group(struct request *r, int32_t tenant)
             "', $2, '" LD_LINEAGE_GROUP "') on conflict (tenant_id, name) do nothing",
             2, vals, NULL))
         return r->error;
-    if (slot)
+    if (slot && !st->in_tx) /* else it may yet be rolled back */
         slot->has_lineage_group = true;
     return LD_OK;
 }

@@ -21,6 +21,7 @@ struct reply {
     const char *body; /* arena memory */
     size_t len;
     const char *error_type; /* NULL on success */
+    const char *operation;  /* for metrics and logs: what was asked for, or NULL if unknown */
 };
 
 /* Loads both embedded models. Returns 0, or -1 with a message on stderr. */

@@ -20,10 +20,12 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lineaged/scope.h"
 #include "lineaged/store.h"
+#include "metrics.h"
 #include "native_api.h"
 
 /* The API's limit; larger bodies (up to the hard cap) get a JSON 413, and
@@ -39,6 +41,9 @@ struct worker {
     struct event *stop;
     struct store *store;
     struct arena *arena;
+    struct metrics *metrics; /* shared; this worker writes shard `index` only */
+    int index;
+    bool log_requests;
     unsigned long long served;
     unsigned char id_seed[8];
 };
@@ -114,6 +119,31 @@ static void fail_route(struct request *r, struct reply *rep, enum ld_err e, cons
     reply_error(r, rep);
 }
 
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Counts the request in the worker's metrics and logs it: one key=value line
+ * per request with --log-requests, and every 5xx reply regardless. */
+static void account_request(struct worker *w, const struct request *r, const struct reply *rep,
+                            double started)
+{
+    double seconds = now_seconds() - started;
+    metrics_record(w->metrics, w->index, rep->operation, r->error, seconds);
+    metrics_set_database(w->metrics, w->index, store_connected(w->store), store_connects(w->store));
+    if (!w->log_requests && rep->status < 500)
+        return;
+    fprintf(stderr,
+            "level=%s msg=request request_id=%s operation=%s status=%d duration_ms=%.3f account=%s region=%s"
+            "%s%s\n",
+            rep->status >= 500 ? "error" : "info", r->id, rep->operation ? rep->operation : "-", rep->status,
+            seconds * 1e3, r->account, r->region, rep->error_type ? " error=" : "",
+            rep->error_type ? rep->error_type : "");
+}
+
 /* Whether a request to / declares a JSON body (or nothing): the SDKs send
  * application/x-amz-json-1.1, hand-made requests often application/json. */
 static bool json_content_type(const char *ctype)
@@ -132,6 +162,7 @@ static bool json_content_type(const char *ctype)
 static void on_request(struct evhttp_request *req, void *arg)
 {
     struct worker *w = arg;
+    double started = now_seconds();
     arena_reset(w->arena);
     struct evkeyvalq *in = evhttp_request_get_input_headers(req);
     struct caller_scope scope;
@@ -158,9 +189,16 @@ static void on_request(struct evhttp_request *req, void *arg)
         fail_route(&r, &rep, LD_ERR_TOO_LARGE, "The request body is larger than %s.", "6 MiB");
     } else if (strcmp(path, "/health") == 0 && method == EVHTTP_REQ_GET) {
         content_type = "application/json";
+        rep.operation = "Health";
         serve_health(w, &r, &rep);
+    } else if (strcmp(path, "/metrics") == 0 && method == EVHTTP_REQ_GET) {
+        content_type = "text/plain; version=0.0.4";
+        rep.operation = "Metrics";
+        rep.status = 200;
+        rep.body = metrics_render(w->metrics, w->arena, &rep.len);
     } else if (method == EVHTTP_REQ_GET && strncmp(path, "/api/", 5) == 0) {
         content_type = "application/json";
+        rep.operation = "NativeAPI";
         if (!serve_native(w, &r, uri, path, &rep))
             fail_route(&r, &rep, LD_ERR_UNKNOWN_OPERATION, "No operation is served at %s.", path);
     } else if (strcmp(path, "/") == 0) {
@@ -178,6 +216,7 @@ static void on_request(struct evhttp_request *req, void *arg)
         if (!dispatch_metrics(w->svc, &r, verb, path, data, len, &rep))
             fail_route(&r, &rep, LD_ERR_UNKNOWN_OPERATION, "No operation is served at %s.", path);
     }
+    account_request(w, &r, &rep, started);
     send_reply(req, r.id, content_type, &rep);
 }
 
@@ -230,9 +269,13 @@ static int listen_socket(const struct http_config *cfg, bool shared)
     return fd;
 }
 
-static int worker_setup(struct worker *w, const struct service *svc, const struct http_config *cfg)
+static int worker_setup(struct worker *w, const struct service *svc, const struct http_config *cfg,
+                        struct metrics *metrics, int index)
 {
     w->svc = svc;
+    w->metrics = metrics;
+    w->index = index;
+    w->log_requests = cfg->log_requests;
     w->base = event_base_new();
     w->http = w->base ? evhttp_new(w->base) : NULL;
     if (!w->http)
@@ -246,6 +289,7 @@ static int worker_setup(struct worker *w, const struct service *svc, const struc
     w->listener = fd < 0 ? NULL : evhttp_accept_socket_with_handle(w->http, fd);
     w->stop = event_new(w->base, -1, 0, on_stop, w);
     w->store = store_open(cfg->conninfo);
+    metrics_set_database(metrics, index, store_connected(w->store), store_connects(w->store));
     w->arena = arena_create();
     RAND_bytes(w->id_seed, sizeof w->id_seed);
     return w->listener && w->stop ? 0 : -1;
@@ -282,13 +326,14 @@ int http_serve(const struct service *svc, const struct http_config *cfg)
     close(probe);
     int n = cfg->workers > 0 ? cfg->workers : 1, started = 0, rc = 0;
     struct worker *workers = calloc((size_t)n, sizeof *workers);
+    struct metrics *metrics = metrics_create(svc, n);
     struct event_base *main_base = event_base_new();
     struct event *sigint = evsignal_new(main_base, SIGINT, on_signal, main_base);
     struct event *sigterm = evsignal_new(main_base, SIGTERM, on_signal, main_base);
     evsignal_add(sigint, NULL);
     evsignal_add(sigterm, NULL);
     for (; started < n; started++) {
-        if (worker_setup(&workers[started], svc, cfg) != 0 ||
+        if (worker_setup(&workers[started], svc, cfg, metrics, started) != 0 ||
             pthread_create(&workers[started].thread, NULL, worker_main, &workers[started]) != 0) {
             fprintf(stderr, "lineaged: cannot start worker %d\n", started);
             worker_cleanup(&workers[started]);
@@ -310,6 +355,7 @@ int http_serve(const struct service *svc, const struct http_config *cfg)
     event_free(sigterm);
     event_base_free(main_base);
     free(workers);
+    metrics_free(metrics);
     libevent_global_shutdown();
     return rc;
 }

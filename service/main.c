@@ -22,6 +22,8 @@ static void usage(FILE *out)
           "  --max-KIND N      cap on manually created entities per account and region, where KIND is\n"
           "                    experiments, trials, trial-components, artifacts, actions, contexts or\n"
           "                    associations; ResourceLimitExceeded past it (default: no cap)\n"
+          "  --log-requests    log one key=value line per request (request id, operation, status,\n"
+          "                    duration) to stderr; 5xx replies are logged regardless\n"
           "  --migrate-only    apply the schema migrations and exit\n"
           "  --help            this text\n",
           out);
@@ -43,6 +45,7 @@ int main(int argc, char **argv)
         {"workers", required_argument, NULL, 'w'},
         {"region", required_argument, NULL, 'r'},
         {"migrate-only", no_argument, NULL, 'm'},
+        {"log-requests", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"max-experiments", required_argument, NULL, 0x100 + KIND_EXPERIMENT},
         {"max-trials", required_argument, NULL, 0x100 + KIND_TRIAL},
@@ -72,6 +75,9 @@ int main(int argc, char **argv)
             break;
         case 'm':
             migrate_only = 1;
+            break;
+        case 'q':
+            cfg.log_requests = true;
             break;
         case 'h':
             usage(stdout);
