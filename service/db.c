@@ -9,8 +9,10 @@
 #include <string.h>
 
 #include "lineaged/store.h"
+#include "lineaged/timefmt.h"
 
 enum { STMT_SLOTS = 512, TENANT_SLOTS = 64 };
+#define RECONNECT_PAUSE_S 0.1
 
 struct stmt_slot {
     char *sql;
@@ -30,6 +32,8 @@ struct store {
     bool in_tx;
     bool conflict; /* the request failed on a deadlock or serialisation failure */
     unsigned long connects;
+    bool down;       /* the last attempt to connect failed */
+    double retry_at; /* no new attempt before this ldtime_monotonic() time */
     struct stmt_slot stmts[STMT_SLOTS];
     struct tenant_slot tenants[TENANT_SLOTS];
     unsigned tenant_count;
@@ -71,12 +75,28 @@ static bool connect_now(struct store *st)
     if (st->conn && PQstatus(st->conn) == CONNECTION_OK && !closed_while_idle(st))
         return true;
     forget_connection(st);
-    st->conn = PQconnectdb(st->conninfo);
+    /* While the database is away a worker tries again at most every
+     * RECONNECT_PAUSE_S: requests meanwhile fail at once, and the log gets a
+     * line when an outage starts and one when it ends, not one per request. */
+    double now = ldtime_monotonic();
+    if (now < st->retry_at)
+        return false;
+    /* A default the conninfo may override: an unreachable host must not hold
+     * a worker for the kernel's connect timeout (minutes). */
+    static const char *const keys[] = {"connect_timeout", "dbname", NULL};
+    const char *const vals[] = {"2", st->conninfo, NULL};
+    st->conn = PQconnectdbParams(keys, vals, 1);
     if (PQstatus(st->conn) != CONNECTION_OK) {
-        fprintf(stderr, "lineaged: database connection failed: %s", PQerrorMessage(st->conn));
+        if (!st->down)
+            fprintf(stderr, "lineaged: database connection failed: %s", PQerrorMessage(st->conn));
+        st->down = true;
+        st->retry_at = now + RECONNECT_PAUSE_S;
         forget_connection(st);
         return false;
     }
+    if (st->down)
+        fputs("lineaged: database connection restored\n", stderr);
+    st->down = false;
     st->connects++;
     /* A runaway statement must not hold a worker forever. */
     PGresult *res = PQexec(st->conn, "set statement_timeout = '30s'");

@@ -20,11 +20,11 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "lineaged/scope.h"
 #include "lineaged/store.h"
+#include "lineaged/timefmt.h"
 #include "metrics.h"
 #include "native_api.h"
 
@@ -119,19 +119,12 @@ static void fail_route(struct request *r, struct reply *rep, enum ld_err e, cons
     reply_error(r, rep);
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Counts the request in the worker's metrics and logs it: one key=value line
  * per request with --log-requests, and every 5xx reply regardless. */
 static void account_request(struct worker *w, const struct request *r, const struct reply *rep,
                             double started)
 {
-    double seconds = now_seconds() - started;
+    double seconds = ldtime_monotonic() - started;
     metrics_record(w->metrics, w->index, rep->operation, r->error, seconds);
     metrics_set_database(w->metrics, w->index, store_connected(w->store), store_connects(w->store));
     if (!w->log_requests && rep->status < 500)
@@ -162,7 +155,7 @@ static bool json_content_type(const char *ctype)
 static void on_request(struct evhttp_request *req, void *arg)
 {
     struct worker *w = arg;
-    double started = now_seconds();
+    double started = ldtime_monotonic();
     arena_reset(w->arena);
     struct evkeyvalq *in = evhttp_request_get_input_headers(req);
     struct caller_scope scope;

@@ -135,6 +135,11 @@ class DatabaseRestartTest(unittest.TestCase):
             for _ in range(3 * WORKERS):  # new connections, spread over the workers
                 self.assertEqual(daemon.health(), 200)
             self.assertLessEqual(self.backends(), WORKERS, "leaked database connections")
+            text = daemon.log_text()
+            # One line per worker when the outage starts and one when it ends, not one per
+            # failed request.
+            self.assertLessEqual(text.count("database connection failed"), WORKERS, text[-3000:])
+            self.assertGreaterEqual(text.count("database connection restored"), 1, text[-3000:])
         finally:
             daemon.stop()
 
