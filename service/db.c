@@ -9,8 +9,10 @@
 #include <string.h>
 
 #include "lineaged/store.h"
+#include "lineaged/timefmt.h"
 
 enum { STMT_SLOTS = 512, TENANT_SLOTS = 64 };
+#define RECONNECT_PAUSE_S 0.1
 
 struct stmt_slot {
     char *sql;
@@ -28,6 +30,10 @@ struct store {
     char *conninfo;
     PGconn *conn;
     int tx_depth; /* nested begins; only the outermost reaches the database */
+    bool conflict; /* the request failed on a deadlock or serialisation failure */
+    unsigned long connects;
+    bool down;       /* the last attempt to connect failed */
+    double retry_at; /* no new attempt before this ldtime_monotonic() time */
     struct stmt_slot stmts[STMT_SLOTS];
     struct tenant_slot tenants[TENANT_SLOTS];
     unsigned tenant_count;
@@ -56,15 +62,14 @@ static void forget_connection(struct store *st)
 }
 
 /* Whether the idle connection was closed by the server (a restart, an
- * administrator, an idle timeout): the server's farewell or end of file is
- * waiting on the socket. Checked before a request's first statement, so that
- * a restarted database costs no request a 503. */
+ * administrator, an idle timeout). An idle session is sent nothing we wait
+ * for (no LISTEN), so anything waiting on the socket is the server's farewell
+ * or end of file. Checked before a request's first statement, so that a
+ * restarted database costs no request a 503. */
 static bool closed_while_idle(struct store *st)
 {
     struct pollfd p = {.fd = PQsocket(st->conn), .events = POLLIN};
-    if (st->tx_depth > 0 || poll(&p, 1, 0) != 1)
-        return false;
-    return !PQconsumeInput(st->conn) || PQstatus(st->conn) != CONNECTION_OK;
+    return st->tx_depth == 0 && poll(&p, 1, 0) != 0;
 }
 
 static bool connect_now(struct store *st)
@@ -72,12 +77,29 @@ static bool connect_now(struct store *st)
     if (st->conn && PQstatus(st->conn) == CONNECTION_OK && !closed_while_idle(st))
         return true;
     forget_connection(st);
-    st->conn = PQconnectdb(st->conninfo);
+    /* While the database is away a worker tries again at most every
+     * RECONNECT_PAUSE_S: requests meanwhile fail at once, and the log gets a
+     * line when an outage starts and one when it ends, not one per request. */
+    double now = ldtime_monotonic();
+    if (now < st->retry_at)
+        return false;
+    /* A default the conninfo may override: an unreachable host must not hold
+     * a worker for the kernel's connect timeout (minutes). */
+    static const char *const keys[] = {"connect_timeout", "dbname", NULL};
+    const char *const vals[] = {"2", st->conninfo, NULL};
+    st->conn = PQconnectdbParams(keys, vals, 1);
     if (PQstatus(st->conn) != CONNECTION_OK) {
-        fprintf(stderr, "lineaged: database connection failed: %s", PQerrorMessage(st->conn));
+        if (!st->down)
+            fprintf(stderr, "lineaged: database connection failed: %s", PQerrorMessage(st->conn));
+        st->down = true;
+        st->retry_at = now + RECONNECT_PAUSE_S;
         forget_connection(st);
         return false;
     }
+    if (st->down)
+        fputs("lineaged: database connection restored\n", stderr);
+    st->down = false;
+    st->connects++;
     /* A runaway statement must not hold a worker forever. */
     PGresult *res = PQexec(st->conn, "set statement_timeout = '30s'");
     PQclear(res);
@@ -93,6 +115,16 @@ struct store *store_open(const char *conninfo)
     }
     connect_now(st);
     return st;
+}
+
+bool store_connected(const struct store *st)
+{
+    return st->conn != NULL;
+}
+
+unsigned long store_connects(const struct store *st)
+{
+    return st->connects;
 }
 
 void store_close(struct store *st)
@@ -116,13 +148,16 @@ bool store_healthy(struct store *st)
     return ok;
 }
 
-void store_end_request(struct store *st)
+bool store_end_request(struct store *st)
 {
     if (st->tx_depth > 0 && st->conn) {
         PGresult *res = PQexec(st->conn, "rollback");
         PQclear(res);
     }
     st->tx_depth = 0;
+    bool conflict = st->conflict;
+    st->conflict = false;
+    return conflict;
 }
 
 static void clear_result(void *p)
@@ -154,6 +189,11 @@ static void fail_from_result(struct request *r, const PGresult *res)
         req_fail(r, LD_ERR_VALIDATION, "A value in the request cannot be stored: %s",
                  strncmp(state, "22", 2) == 0 ? "it is not valid text or not in range."
                                               : "it is too large to index.");
+        return;
+    }
+    if (state && (strcmp(state, "40P01") == 0 || strcmp(state, "40001") == 0)) {
+        st->conflict = true;
+        req_fail(r, LD_ERR_UNAVAILABLE, "The request conflicted with concurrent ones; retry it.");
         return;
     }
     if (state && strcmp(state, "57014") == 0) {
@@ -281,6 +321,9 @@ enum ld_err db_tenant(struct request *r, bool create, int32_t *id_out)
     PGresult *res = db_run(r, "select id from tenant where account = $1 and region = $2", 2, vals, NULL);
     if (!res)
         return r->error;
+    /* A row this request inserts inside its transaction may yet be rolled
+     * back: it is cached by the next request to find it. */
+    bool committed = PQntuples(res) > 0 || st->tx_depth == 0;
     if (PQntuples(res) == 0 && create) {
         res = db_run(r,
                      "insert into tenant (account, region) values ($1, $2) "
@@ -290,7 +333,7 @@ enum ld_err db_tenant(struct request *r, bool create, int32_t *id_out)
             return r->error;
     }
     *id_out = PQntuples(res) ? (int32_t)db_int64(res, 0, 0) : 0;
-    if (*id_out && st->tenant_count < TENANT_SLOTS) {
+    if (*id_out && committed && st->tenant_count < TENANT_SLOTS) {
         struct tenant_slot *t = &st->tenants[st->tenant_count++];
         snprintf(t->account, sizeof t->account, "%s", r->account);
         snprintf(t->region, sizeof t->region, "%s", r->region);
@@ -343,7 +386,7 @@ enum ld_err db_lineage_group(struct request *r, int32_t tenant)
             "', $2, '" LD_LINEAGE_GROUP "') on conflict (tenant_id, name) do nothing",
             2, vals, NULL))
         return r->error;
-    if (slot)
+    if (slot && st->tx_depth == 0) /* else it may yet be rolled back */
         slot->has_lineage_group = true;
     return LD_OK;
 }

@@ -11,6 +11,9 @@
 #include "lineaged/store.h"
 #include "ops.h"
 
+/* How often a handler runs when concurrent transactions keep aborting it. */
+enum { CONFLICT_ATTEMPTS = 4 };
+
 struct operation {
     const char *name;
     op_handler handler;
@@ -244,14 +247,21 @@ static void run_operation(struct request *r, const struct api_op *op, const char
         req_fail(r, LD_ERR_NOT_IMPLEMENTED, "The operation %s is not implemented by lineaged yet.",
                  model_op_name(op));
     } else if (e == LD_OK) {
-        cJSON *result = cJSON_CreateObject();
-        arena_defer(r->arena, delete_tree, result);
-        r->operation = model_op_name(op);
-        e = handler(r, in, result);
-        store_end_request(r->store);
-        if (e == LD_OK) {
-            reply_json(r, result, 200, out);
-            return;
+        /* A deadlock or serialisation failure rolled the work back: run it again. */
+        for (int attempt = 1;; attempt++) {
+            cJSON *result = cJSON_CreateObject();
+            arena_defer(r->arena, delete_tree, result);
+            r->operation = model_op_name(op);
+            e = handler(r, in, result);
+            bool conflict = store_end_request(r->store);
+            if (e == LD_OK) {
+                reply_json(r, result, 200, out);
+                return;
+            }
+            if (!conflict || attempt == CONFLICT_ATTEMPTS)
+                break;
+            r->error = LD_OK;
+            r->message = NULL;
         }
     }
     reply_error(r, out);
@@ -270,6 +280,7 @@ void dispatch_sagemaker(const struct service *svc, struct request *r, const char
         reply_error(r, out);
         return;
     }
+    out->operation = model_op_name(op);
     run_operation(r, op, body, len, out);
 }
 
@@ -279,6 +290,7 @@ int dispatch_metrics(const struct service *svc, struct request *r, const char *m
     const struct api_op *op = model_find_route(svc->metrics, method, path);
     if (!op)
         return 0;
+    out->operation = model_op_name(op);
     run_operation(r, op, body, len, out);
     return 1;
 }

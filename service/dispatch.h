@@ -26,6 +26,7 @@ struct reply {
     const char *error_type;   /* NULL on success */
     const char *content_type; /* NULL for the route's JSON type */
     const char *const *headers; /* extra name, value, ..., NULL; or NULL */
+    const char *operation;  /* for metrics and logs: what was asked for, or NULL if unknown */
 };
 
 /* Loads both embedded models. Returns 0, or -1 with a message on stderr. */

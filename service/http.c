@@ -27,6 +27,8 @@
 #include "lineaged/sigv4.h"
 #include "lineaged/store.h"
 #include "ingest.h"
+#include "lineaged/timefmt.h"
+#include "metrics.h"
 #include "native_api.h"
 #include "web_routes.h"
 
@@ -43,6 +45,9 @@ struct worker {
     struct event *stop;
     struct store *store;
     struct arena *arena;
+    struct metrics *metrics; /* shared; this worker writes shard `index` only */
+    int index;
+    bool log_requests;
     unsigned long long served;
     unsigned char id_seed[8];
 };
@@ -175,6 +180,24 @@ static bool authentic(const struct service *svc, struct evhttp_request *req, str
     return false;
 }
 
+/* Counts the request in the worker's metrics and logs it: one key=value line
+ * per request with --log-requests, and every 5xx reply regardless. */
+static void account_request(struct worker *w, const struct request *r, const struct reply *rep,
+                            double started)
+{
+    double seconds = ldtime_monotonic() - started;
+    metrics_record(w->metrics, w->index, rep->operation, r->error, seconds);
+    metrics_set_database(w->metrics, w->index, store_connected(w->store), store_connects(w->store));
+    if (!w->log_requests && rep->status < 500)
+        return;
+    fprintf(stderr,
+            "level=%s msg=request request_id=%s operation=%s status=%d duration_ms=%.3f account=%s region=%s"
+            "%s%s\n",
+            rep->status >= 500 ? "error" : "info", r->id, rep->operation ? rep->operation : "-", rep->status,
+            seconds * 1e3, r->account, r->region, rep->error_type ? " error=" : "",
+            rep->error_type ? rep->error_type : "");
+}
+
 /* Whether a request to / declares a JSON body (or nothing): the SDKs send
  * application/x-amz-json-1.1, hand-made requests often application/json. */
 static bool json_content_type(const char *ctype)
@@ -193,6 +216,7 @@ static bool json_content_type(const char *ctype)
 static void on_request(struct evhttp_request *req, void *arg)
 {
     struct worker *w = arg;
+    double started = ldtime_monotonic();
     arena_reset(w->arena);
     struct evkeyvalq *in = evhttp_request_get_input_headers(req);
     struct caller_scope scope;
@@ -219,7 +243,13 @@ static void on_request(struct evhttp_request *req, void *arg)
         fail_route(&r, &rep, LD_ERR_TOO_LARGE, "The request body is larger than %s.", "6 MiB");
     } else if (strcmp(path, "/health") == 0 && method == EVHTTP_REQ_GET) {
         content_type = "application/json";
+        rep.operation = "Health";
         serve_health(w, &r, &rep);
+    } else if (strcmp(path, "/metrics") == 0 && method == EVHTTP_REQ_GET) {
+        content_type = "text/plain; version=0.0.4";
+        rep.operation = "Metrics";
+        rep.status = 200;
+        rep.body = metrics_render(w->metrics, w->arena, &rep.len);
     } else if ((method == EVHTTP_REQ_GET || method == EVHTTP_REQ_HEAD) &&
                web_routes_serve(&r, path, evhttp_find_header(in, "If-None-Match"), &rep, &content_type)) {
         /* the explorer's page and files, open like /health: they hold no data */
@@ -227,10 +257,12 @@ static void on_request(struct evhttp_request *req, void *arg)
         reply_error(&r, &rep);
     } else if (method == EVHTTP_REQ_GET && strncmp(path, "/api/", 5) == 0) {
         content_type = "application/json";
+        rep.operation = "NativeAPI";
         if (!serve_native(w, &r, uri, path, &rep))
             fail_route(&r, &rep, LD_ERR_UNKNOWN_OPERATION, "No operation is served at %s.", path);
     } else if (method == EVHTTP_REQ_POST && ingest_serve(&r, uri, data, len, &rep)) {
         content_type = "application/json";
+        rep.operation = r.operation;
     } else if (strcmp(path, "/") == 0) {
         const char *ctype = evhttp_find_header(in, "Content-Type");
         if (method != EVHTTP_REQ_POST)
@@ -247,6 +279,7 @@ static void on_request(struct evhttp_request *req, void *arg)
             fail_route(&r, &rep, LD_ERR_UNKNOWN_OPERATION, "No operation is served at %s.", path);
     }
     send_reply(req, r.id, rep.content_type ? rep.content_type : content_type, &rep);
+    account_request(w, &r, &rep, started);
 }
 
 static void on_stop(evutil_socket_t fd, short what, void *arg)
@@ -298,9 +331,13 @@ static int listen_socket(const struct http_config *cfg, bool shared)
     return fd;
 }
 
-static int worker_setup(struct worker *w, const struct service *svc, const struct http_config *cfg)
+static int worker_setup(struct worker *w, const struct service *svc, const struct http_config *cfg,
+                        struct metrics *metrics, int index)
 {
     w->svc = svc;
+    w->metrics = metrics;
+    w->index = index;
+    w->log_requests = cfg->log_requests;
     w->base = event_base_new();
     w->http = w->base ? evhttp_new(w->base) : NULL;
     if (!w->http)
@@ -314,6 +351,7 @@ static int worker_setup(struct worker *w, const struct service *svc, const struc
     w->listener = fd < 0 ? NULL : evhttp_accept_socket_with_handle(w->http, fd);
     w->stop = event_new(w->base, -1, 0, on_stop, w);
     w->store = store_open(cfg->conninfo);
+    metrics_set_database(metrics, index, store_connected(w->store), store_connects(w->store));
     w->arena = arena_create();
     RAND_bytes(w->id_seed, sizeof w->id_seed);
     return w->listener && w->stop ? 0 : -1;
@@ -350,13 +388,14 @@ int http_serve(const struct service *svc, const struct http_config *cfg)
     close(probe);
     int n = cfg->workers > 0 ? cfg->workers : 1, started = 0, rc = 0;
     struct worker *workers = calloc((size_t)n, sizeof *workers);
+    struct metrics *metrics = metrics_create(svc, n);
     struct event_base *main_base = event_base_new();
     struct event *sigint = evsignal_new(main_base, SIGINT, on_signal, main_base);
     struct event *sigterm = evsignal_new(main_base, SIGTERM, on_signal, main_base);
     evsignal_add(sigint, NULL);
     evsignal_add(sigterm, NULL);
     for (; started < n; started++) {
-        if (worker_setup(&workers[started], svc, cfg) != 0 ||
+        if (worker_setup(&workers[started], svc, cfg, metrics, started) != 0 ||
             pthread_create(&workers[started].thread, NULL, worker_main, &workers[started]) != 0) {
             fprintf(stderr, "lineaged: cannot start worker %d\n", started);
             worker_cleanup(&workers[started]);
@@ -378,6 +417,7 @@ int http_serve(const struct service *svc, const struct http_config *cfg)
     event_free(sigterm);
     event_base_free(main_base);
     free(workers);
+    metrics_free(metrics);
     libevent_global_shutdown();
     return rc;
 }

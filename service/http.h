@@ -3,6 +3,8 @@
 #ifndef LINEAGED_HTTP_H
 #define LINEAGED_HTTP_H
 
+#include <stdbool.h>
+
 #include "dispatch.h"
 
 struct http_config {
@@ -10,6 +12,7 @@ struct http_config {
     int port;
     int workers;
     const char *conninfo;
+    bool log_requests; /* one info line per request; 5xx replies are logged always */
 };
 
 /* Serves until SIGINT or SIGTERM, then stops accepting, lets in-flight

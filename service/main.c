@@ -27,6 +27,8 @@ static void usage(FILE *out)
           "  --auth MODE       none (default: the access key id names the account, nothing is checked)\n"
           "                    or sigv4 (every API request must carry a valid SigV4 signature)\n"
           "  --credentials F   with --auth sigv4: an AWS shared-credentials file of the keys accepted\n"
+          "  --log-requests    log one key=value line per request (request id, operation, status,\n"
+          "                    duration) to stderr; 5xx replies are logged regardless\n"
           "  --migrate-only    apply the schema migrations and exit\n"
           "  --help            this text\n",
           out);
@@ -51,6 +53,7 @@ int main(int argc, char **argv)
         {"migrate-only", no_argument, NULL, 'm'},
         {"auth", required_argument, NULL, 'a'},
         {"credentials", required_argument, NULL, 'c'},
+        {"log-requests", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"max-experiments", required_argument, NULL, 0x100 + KIND_EXPERIMENT},
         {"max-trials", required_argument, NULL, 0x100 + KIND_TRIAL},
@@ -86,6 +89,9 @@ int main(int argc, char **argv)
             break;
         case 'c':
             credentials = optarg;
+            break;
+        case 'q':
+            cfg.log_requests = true;
             break;
         case 'h':
             usage(stdout);

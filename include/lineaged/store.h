@@ -31,8 +31,16 @@ int store_load_token_key(const char *conninfo, char **err);
 /* Whether the database answers now (reconnecting if needed). */
 bool store_healthy(struct store *st);
 
-/* Rolls back a transaction a failed handler left open. */
-void store_end_request(struct store *st);
+/* Whether the connection was up when last used, and how many connections
+ * `st` has opened in all (for /metrics). */
+bool store_connected(const struct store *st);
+unsigned long store_connects(const struct store *st);
+
+/* Rolls back a transaction a failed handler left open. Returns true when the
+ * handler failed on a transient conflict with concurrent transactions
+ * (deadlock or serialisation failure, SQLSTATE 40P01/40001), which rolled its
+ * transaction back, so that it may run again. */
+bool store_end_request(struct store *st);
 
 /* One transaction around several store calls: store_begin first makes sure
  * the caller's tenant and default lineage group exist (committed on their

@@ -23,4 +23,7 @@ char *ldtime_format(int64_t ms, char buf[32]);
 /* The current wall-clock time in epoch milliseconds. */
 int64_t ldtime_now_ms(void);
 
+/* Seconds on a monotonic clock, for durations and pauses. */
+double ldtime_monotonic(void);
+
 #endif

@@ -132,8 +132,14 @@ class DatabaseRestartTest(unittest.TestCase):
                   "first 200 %.0f ms after it was back; %d requests after"
                   % (restart_at - stopped_at, len(down), 1000 * max(e[1] - e[0] for e in down),
                      1000 * (first_ok - up_at), len(after)))
-            self.assertEqual(daemon.health(), 200)
+            for _ in range(3 * WORKERS):  # new connections, spread over the workers
+                self.assertEqual(daemon.health(), 200)
             self.assertLessEqual(self.backends(), WORKERS, "leaked database connections")
+            text = daemon.log_text()
+            # One line per worker when the outage starts and one when it ends, not one per
+            # failed request.
+            self.assertLessEqual(text.count("database connection failed"), WORKERS, text[-3000:])
+            self.assertGreaterEqual(text.count("database connection restored"), 1, text[-3000:])
         finally:
             daemon.stop()
 

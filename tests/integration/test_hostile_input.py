@@ -25,6 +25,11 @@ def rss_kib(pid):
     raise AssertionError("no VmRSS for pid %s" % pid)
 
 
+def under_asan(pid):
+    with open("/proc/%s/maps" % pid, encoding="latin-1") as f:
+        return "libasan" in f.read()
+
+
 def exchange(data, timeout=10, shut=True):
     """Sends raw bytes on a fresh connection and reads until the server closes it or
     `timeout` passes; returns (status or None, reply bytes). A reset counts as a close."""
@@ -243,7 +248,10 @@ class HostileInputTest(LineagedTestCase):
         growth_mib = (last - first) / 1024
         print("daemon RSS %.0f MiB after three rounds, %.0f MiB after six (%+.0f MiB)"
               % (first / 1024, last / 1024, growth_mib), file=sys.stderr)
-        self.assertLess(growth_mib, 100, "RSS grew by %.0f MiB" % growth_mib)
+        # ASan holds freed memory in its quarantine (256 MiB by default) before reuse; its
+        # leak check at the daemon's exit covers what this bound then cannot.
+        limit = 100 + (256 if under_asan(PID) else 0)
+        self.assertLess(growth_mib, limit, "RSS grew by %.0f MiB" % growth_mib)
         self.assertEqual(get("/health").status, 200)
 
     def test_zz_server_answers_afterwards(self):
