@@ -118,6 +118,19 @@ test('find an entity by name prefix and open its graph', async () => {
   await shot('graph');
 });
 
+test('the start page offers the newest models and endpoints', async () => {
+  await page.goto(base());
+  await ready();
+  const start = page.locator('#starting-points');
+  assert.match(await start.textContent(), /Newest models.*churn-model-v3.*Newest endpoints.*churn-/s);
+  await start.locator('button', { hasText: 'churn-prod' }).click();
+  await page.locator(`${vertex(arns.endpoint)}.centre`).waitFor();
+  await ready();
+  // Where it came from: the deployment, then the approval, upstream.
+  assert.equal(await page.locator(vertex(arns.deploy)).getAttribute('data-layer'), '-1');
+  assert.equal(await page.locator(vertex(arns.approve)).getAttribute('data-layer'), '-2');
+});
+
 test('find filters by kind and by source URI', async () => {
   await page.selectOption('#find-kind', 'action');
   await page.fill('#find', 'churn');
