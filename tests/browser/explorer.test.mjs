@@ -184,6 +184,14 @@ test('a "N more" stub expands on click', async () => {
   await shot('expanded');
 });
 
+test('an entity that does not exist is a clear error, not an empty page', async () => {
+  const missing = arns.model.replace(/[0-9a-f]{8}$/, '00000000');
+  await open(`start=${encodeURIComponent(missing)}`);
+  assert.match(await page.locator('#status').getAttribute('class'), /error/);
+  assert.match(await page.locator('#status').textContent(), /cannot be loaded: .*does not exist/);
+  assert.equal(await page.locator('svg#graph .vertex').count(), 0);
+});
+
 test('details: describe, properties, tags, associations, history', async () => {
   await open(`start=${encodeURIComponent(arns.model)}`);
   const d = page.locator('#details');
