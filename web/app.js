@@ -282,9 +282,11 @@ async function renderGraphView() {
     replace($('details'), h('div', { className: 'welcome' },
       h('h2', { text: 'Find an entity to begin' }),
       h('p', { text: 'Type a name, an ARN or a source URI in the box above (press / to jump there). The graph shows what the entity came from on the left and what it fed on the right.' }),
-      h('p', { text: 'Click an entity to centre on it, Shift+click two entities to highlight the path between them, and click “N more” to expand.' })));
+      h('p', { text: 'Click an entity to centre on it, Shift+click two entities to highlight the path between them, and click “N more” to expand.' }),
+      h('div', { id: 'starting-points' })));
     setStatus('');
     detailsFor = '';
+    await startingPoints($('starting-points'));
     return;
   }
   const before = graphKey;
@@ -297,6 +299,24 @@ async function renderGraphView() {
     detailsFor = key;
     await showDetails($('details'), sel, { ...detailCtx, centre: state.start });
   }
+}
+
+/** The newest models and endpoints of the account, as places to start from. */
+async function startingPoints(box) {
+  const newest = { SortBy: 'CreationTime', SortOrder: 'Descending', MaxResults: 8 };
+  const [models, endpoints] = await Promise.all([
+    sm('ListArtifacts', { ...newest, ArtifactType: 'Model' }),
+    sm('ListContexts', { ...newest, ContextType: 'Endpoint' }),
+  ]);
+  const list = (title, r, member, arnKey, nameKey) => {
+    const items = r.ok ? r.data[member] || [] : [];
+    if (!items.length) return null;
+    return [h('h3', { text: title }), h('ul', { className: 'starts' }, items.map((x) => h('li', {},
+      h('button', { type: 'button', className: 'link', text: x[nameKey] || nameOf(x[arnKey]), title: x[arnKey],
+        onclick: () => nav({ start: x[arnKey], sel: x[arnKey], x: [], from: '', to: '' }, true) }))))];
+  };
+  replace(box, list('Newest models', models, 'ArtifactSummaries', 'ArtifactArn', 'ArtifactName'),
+    list('Newest endpoints', endpoints, 'ContextSummaries', 'ContextArn', 'ContextName'));
 }
 
 function applyDepths() {

@@ -36,8 +36,9 @@ export function lineChart(xs, ys, title, xLabel) {
     svg.append(s('line', { className: 'grid', x1: m.l, y1: Y(t), x2: w - m.r, y2: Y(t) }),
       s('text', { className: 'tick', x: m.l - 6, y: Y(t) + 4, 'text-anchor': 'end' }, fmt(t)));
   }
-  for (const t of ticks(x0, x1, Math.min(6, xs.length))) {
-    svg.append(s('text', { className: 'tick', x: X(t), y: ht - m.b + 16, 'text-anchor': 'middle' }, fmt(Math.round(t * 100) / 100)));
+  const whole = xs.every(Number.isInteger); // iterations: whole ticks only
+  for (const t of new Set(ticks(x0, x1, Math.min(6, xs.length)).map((v) => (whole ? Math.round(v) : v)))) {
+    svg.append(s('text', { className: 'tick', x: X(t), y: ht - m.b + 16, 'text-anchor': 'middle' }, fmt(t)));
   }
   svg.append(s('polyline', { className: 'series', points: xs.map((x, i) => `${X(x)},${Y(ys[i])}`).join(' ') }));
   xs.forEach((x, i) => svg.append(s('circle', { className: 'point', cx: X(x), cy: Y(ys[i]), r: 3 }, s('title', {}, `${xLabel} ${x}: ${ys[i]}`))));

@@ -118,6 +118,19 @@ test('find an entity by name prefix and open its graph', async () => {
   await shot('graph');
 });
 
+test('the start page offers the newest models and endpoints', async () => {
+  await page.goto(base());
+  await ready();
+  const start = page.locator('#starting-points');
+  assert.match(await start.textContent(), /Newest models.*churn-model-v3.*Newest endpoints.*churn-/s);
+  await start.locator('button', { hasText: 'churn-prod' }).click();
+  await page.locator(`${vertex(arns.endpoint)}.centre`).waitFor();
+  await ready();
+  // Where it came from: the deployment, then the approval, upstream.
+  assert.equal(await page.locator(vertex(arns.deploy)).getAttribute('data-layer'), '-1');
+  assert.equal(await page.locator(vertex(arns.approve)).getAttribute('data-layer'), '-2');
+});
+
 test('find filters by kind and by source URI', async () => {
   await page.selectOption('#find-kind', 'action');
   await page.fill('#find', 'churn');
@@ -169,6 +182,14 @@ test('a "N more" stub expands on click', async () => {
   assert.deepEqual(new URL(page.url()).searchParams.getAll('x'), [`up:${arns.prep}`]);
   await page.click('#fit');
   await shot('expanded');
+});
+
+test('an entity that does not exist is a clear error, not an empty page', async () => {
+  const missing = arns.model.replace(/[0-9a-f]{8}$/, '00000000');
+  await open(`start=${encodeURIComponent(missing)}`);
+  assert.match(await page.locator('#status').getAttribute('class'), /error/);
+  assert.match(await page.locator('#status').textContent(), /cannot be loaded: .*does not exist/);
+  assert.equal(await page.locator('svg#graph .vertex').count(), 0);
 });
 
 test('details: describe, properties, tags, associations, history', async () => {
