@@ -37,6 +37,7 @@ struct store {
     struct stmt_slot stmts[STMT_SLOTS];
     struct tenant_slot tenants[TENANT_SLOTS];
     unsigned tenant_count;
+    int32_t pending_tenant; /* a tenant row the open transaction inserted: not cached until it commits */
     char audit_request[96]; /* the request whose caller the session's lineaged.* settings name */
 };
 
@@ -54,6 +55,7 @@ static void forget_connection(struct store *st)
         PQfinish(st->conn);
     st->conn = NULL;
     st->tx_depth = 0;
+    st->pending_tenant = 0;
     st->audit_request[0] = '\0';
     for (unsigned i = 0; i < STMT_SLOTS; i++) {
         free(st->stmts[i].sql);
@@ -155,6 +157,7 @@ bool store_end_request(struct store *st)
         PQclear(res);
     }
     st->tx_depth = 0;
+    st->pending_tenant = 0;
     bool conflict = st->conflict;
     st->conflict = false;
     return conflict;
@@ -284,6 +287,7 @@ enum ld_err db_commit(struct request *r)
     if (--r->store->tx_depth > 0)
         return LD_OK;
     r->store->tx_depth = 0;
+    r->store->pending_tenant = 0;
     return db_run(r, "commit", 0, NULL, NULL) ? LD_OK : r->error;
 }
 
@@ -321,9 +325,9 @@ enum ld_err db_tenant(struct request *r, bool create, int32_t *id_out)
     PGresult *res = db_run(r, "select id from tenant where account = $1 and region = $2", 2, vals, NULL);
     if (!res)
         return r->error;
-    /* A row this request inserts inside its transaction may yet be rolled
-     * back: it is cached by the next request to find it. */
-    bool committed = PQntuples(res) > 0 || st->tx_depth == 0;
+    /* A row the open transaction inserted may yet be rolled back: it is
+     * cached by the next request to find it outside such a transaction. */
+    bool inserted = false;
     if (PQntuples(res) == 0 && create) {
         res = db_run(r,
                      "insert into tenant (account, region) values ($1, $2) "
@@ -331,8 +335,12 @@ enum ld_err db_tenant(struct request *r, bool create, int32_t *id_out)
                      2, vals, NULL);
         if (!res)
             return r->error;
+        inserted = true;
     }
     *id_out = PQntuples(res) ? (int32_t)db_int64(res, 0, 0) : 0;
+    bool committed = st->tx_depth == 0 || (!inserted && *id_out != st->pending_tenant);
+    if (inserted && st->tx_depth > 0)
+        st->pending_tenant = *id_out;
     if (*id_out && committed && st->tenant_count < TENANT_SLOTS) {
         struct tenant_slot *t = &st->tenants[st->tenant_count++];
         snprintf(t->account, sizeof t->account, "%s", r->account);

@@ -9,16 +9,10 @@ import json
 import os
 import random
 import re
-import signal
 import socket
-import subprocess
-import tempfile
 import threading
-import time
 import unittest
-import urllib.error
 import urllib.parse
-import urllib.request
 import uuid
 
 import boto3
@@ -116,10 +110,12 @@ def walk(call, page_size=None, **kwargs):
 
 
 
-def client(access_key="testing", region=REGION, validate=True):
-    """A sagemaker client for the daemon. validate=False turns off botocore's client-side
-    parameter checks, to send values it would refuse (MaxResults=0 and the like). Never
-    retries, so a failure shows as it happened."""
+def client(access_key="testing", region=REGION, validate=True, endpoint=None, secret=SECRET,
+           service="sagemaker"):
+    """A sagemaker (or sagemaker-metrics) client for the daemon, or for another lineaged
+    at `endpoint`. validate=False turns off botocore's client-side parameter checks, to
+    send values it would refuse (MaxResults=0 and the like). Never retries, so a failure
+    shows as it happened."""
     config = Config(
         parameter_validation=validate,
         retries={"total_max_attempts": 1, "mode": "standard"},
@@ -127,11 +123,11 @@ def client(access_key="testing", region=REGION, validate=True):
         read_timeout=120,
     )
     return boto3.session.Session().client(
-        "sagemaker",
-        endpoint_url=ENDPOINT,
+        service,
+        endpoint_url=endpoint or ENDPOINT,
         region_name=region,
         aws_access_key_id=access_key,
-        aws_secret_access_key=SECRET,
+        aws_secret_access_key=secret,
         config=config,
     )
 
@@ -329,71 +325,3 @@ class LineagedTestCase(unittest.TestCase):
         for v in violations:
             self.assertIn(v, message)
 
-
-LINEAGED_BIN = os.environ.get("LINEAGED_BIN")
-LINEAGED_DB = os.environ.get("LINEAGED_DB")
-SANITIZER = re.compile(r"ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:")
-requires_binary = unittest.skipUnless(
-    LINEAGED_BIN and LINEAGED_DB, "LINEAGED_BIN and LINEAGED_DB are not set: run through scripts/test")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class OwnDaemon:
-    """A lineaged of a test's own, on the shared database, started with extra flags:
-    start() waits until it is healthy, stop() ends it and fails on any sanitizer report
-    in its log."""
-
-    def __init__(self, *flags):
-        self.port = free_port()
-        self.endpoint = "http://127.0.0.1:%d" % self.port
-        self.log = tempfile.NamedTemporaryFile(prefix="lineaged-own-", suffix=".log", delete=False)
-        self.proc = subprocess.Popen(
-            [LINEAGED_BIN, "--listen", "127.0.0.1", "--port", str(self.port), "--db", LINEAGED_DB,
-             *flags], stdout=self.log, stderr=subprocess.STDOUT)
-
-    def start(self, timeout=30):
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(self.endpoint + "/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        return self
-            except (urllib.error.URLError, OSError):
-                pass
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self._end()
-                raise AssertionError("lineaged %s did not become healthy: %s"
-                                     % (" ".join(self.proc.args[7:]), self.log_text()[-2000:]))
-            time.sleep(0.1)
-
-    def _end(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
-
-    def log_text(self):
-        with open(self.log.name, encoding="utf-8", errors="replace") as f:
-            return f.read()
-
-    def stop(self):
-        self._end()
-        text = self.log_text()
-        os.unlink(self.log.name)
-        if SANITIZER.search(text):
-            raise AssertionError("lineaged reported: %s" % text[-4000:])
-
-    def client(self, access_key, secret=SECRET, service="sagemaker"):
-        return boto3.session.Session().client(
-            service, endpoint_url=self.endpoint, region_name=REGION,
-            aws_access_key_id=access_key, aws_secret_access_key=secret,
-            config=Config(retries={"total_max_attempts": 1, "mode": "standard"}))

@@ -3,14 +3,21 @@ delete, list (filters, time bounds, sorting, pagination and its tokens), tags, t
 account and region boundary, and the configurable caps on manually created entities."""
 
 import datetime
+import os
 import re
+import sys
 import time
 import unittest
 import uuid
 
 from lineaged_client import (
-    LineagedTestCase, OTHER_REGION, OwnDaemon, REGION, arn_of, body_of, client, fresh_account,
-    group_arn, raw, requires_binary, requires_endpoint, tags, unique_name, unique_uri, utcnow, walk)
+    LineagedTestCase, OTHER_REGION, REGION, arn_of, body_of, client, fresh_account,
+    group_arn, raw, requires_endpoint, tags, unique_name, unique_uri, utcnow, walk)
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
+from own_daemon import BIN, DB, SKIP_REASON, OwnDaemon  # noqa: E402
+
+requires_binary = unittest.skipUnless(BIN and DB, SKIP_REASON)
 
 ARTIFACT_ARN = re.compile(r"^arn:aws:sagemaker:([a-z0-9-]+):([0-9]{12}):artifact/([0-9a-f]{32})$")
 
@@ -897,14 +904,15 @@ class ResourceLimitTest(LineagedTestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.daemon = OwnDaemon("--max-actions", "2", "--max-associations", "1").start()
+        cls.daemon = OwnDaemon("--max-actions", "2", "--max-associations", "1")
+        cls.daemon.start()
 
     @classmethod
     def tearDownClass(cls):
         cls.daemon.stop()
 
     def limited_client(self, account):
-        return self.daemon.client(account)
+        return client(account, endpoint=self.daemon.endpoint)
 
     def action(self, sm, name):
         return sm.create_action(ActionName=name, Source={"SourceUri": "u"}, ActionType="T")

@@ -8,14 +8,18 @@ import hashlib
 import hmac
 import json
 import os
+import sys
 import tempfile
 import unittest
 
 from botocore.exceptions import ClientError
 
-from lineaged_client import (
-    JSON_CONTENT_TYPE, LineagedTestCase, OwnDaemon, REGION, raw, requires_binary,
-    unique_name)
+from lineaged_client import JSON_CONTENT_TYPE, LineagedTestCase, REGION, client, raw, unique_name
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
+from own_daemon import BIN, DB, SKIP_REASON, OwnDaemon  # noqa: E402
+
+requires_binary = unittest.skipUnless(BIN and DB, SKIP_REASON)
 
 KEY_ID, SECRET_KEY = "AKIDSIGV4TEST", "sigv4-test-secret"
 ACCOUNT_KEY, ACCOUNT_SECRET = "210987654321", "account-secret"
@@ -56,7 +60,8 @@ class SigV4Test(LineagedTestCase):
                               "[account]\naws_secret_access_key=%s\naws_access_key_id=%s\n"
                               % (KEY_ID, SECRET_KEY, ACCOUNT_SECRET, ACCOUNT_KEY))
         cls.credentials.close()
-        cls.daemon = OwnDaemon("--auth", "sigv4", "--credentials", cls.credentials.name).start()
+        cls.daemon = OwnDaemon("--auth", "sigv4", "--credentials", cls.credentials.name)
+        cls.daemon.start()
 
     @classmethod
     def tearDownClass(cls):
@@ -72,46 +77,48 @@ class SigV4Test(LineagedTestCase):
         return response["Error"]["Message"]
 
     def test_right_key_is_served(self):
-        sm = self.daemon.client(KEY_ID, SECRET_KEY)
+        sm = client(KEY_ID, secret=SECRET_KEY, endpoint=self.daemon.endpoint)
         name = unique_name("sig")
         sm.create_experiment(ExperimentName=name)
         self.assertEqual(sm.describe_experiment(ExperimentName=name)["ExperimentName"], name)
 
     def test_twelve_digit_key_still_names_the_account(self):
-        sm = self.daemon.client(ACCOUNT_KEY, ACCOUNT_SECRET)
+        sm = client(ACCOUNT_KEY, secret=ACCOUNT_SECRET, endpoint=self.daemon.endpoint)
         arn = sm.create_experiment(ExperimentName=unique_name("acct"))["ExperimentArn"]
         self.assertIn(":%s:" % ACCOUNT_KEY, arn)
 
     def test_metrics_routes_are_signed_too(self):
-        sm = self.daemon.client(KEY_ID, SECRET_KEY)
+        sm = client(KEY_ID, secret=SECRET_KEY, endpoint=self.daemon.endpoint)
         name = unique_name("tc")
         sm.create_trial_component(TrialComponentName=name)
-        metrics = self.daemon.client(KEY_ID, SECRET_KEY, service="sagemaker-metrics")
+        metrics = client(KEY_ID, secret=SECRET_KEY, endpoint=self.daemon.endpoint,
+                         service="sagemaker-metrics")
         out = metrics.batch_put_metrics(TrialComponentName=name, MetricData=[
             {"MetricName": "loss", "Timestamp": datetime.datetime.now(), "Value": 1.0}])
         self.assertEqual(out.get("Errors", []), [])
-        bad = self.daemon.client(KEY_ID, "wrong", service="sagemaker-metrics")
+        bad = client(KEY_ID, secret="wrong", endpoint=self.daemon.endpoint,
+                     service="sagemaker-metrics")
         self.assertAuthError("InvalidSignatureException", 403, bad.batch_put_metrics,
                              TrialComponentName=name, MetricData=[
                                  {"MetricName": "loss", "Timestamp": datetime.datetime.now(),
                                   "Value": 2.0}])
 
     def test_wrong_secret_is_invalid_signature(self):
-        sm = self.daemon.client(KEY_ID, "not-the-secret")
+        sm = client(KEY_ID, secret="not-the-secret", endpoint=self.daemon.endpoint)
         message = self.assertAuthError("InvalidSignatureException", 403, sm.list_experiments)
         self.assertIn("does not match the signature you provided", message)
 
     def test_unknown_key_is_unrecognized_client(self):
-        sm = self.daemon.client("AKIDNOBODY", SECRET_KEY)
+        sm = client("AKIDNOBODY", secret=SECRET_KEY, endpoint=self.daemon.endpoint)
         message = self.assertAuthError("UnrecognizedClientException", 403, sm.list_experiments)
         self.assertEqual(message, "The security token included in the request is invalid.")
 
     def test_refused_writes_store_nothing(self):
         name = unique_name("refused")
-        bad = self.daemon.client(KEY_ID, "not-the-secret")
+        bad = client(KEY_ID, secret="not-the-secret", endpoint=self.daemon.endpoint)
         self.assertAuthError("InvalidSignatureException", 403, bad.create_experiment,
                              ExperimentName=name)
-        good = self.daemon.client(KEY_ID, SECRET_KEY)
+        good = client(KEY_ID, secret=SECRET_KEY, endpoint=self.daemon.endpoint)
         with self.assertRaises(ClientError) as ctx:
             good.describe_experiment(ExperimentName=name)
         self.assertEqual(ctx.exception.response["Error"]["Code"], "ResourceNotFound")

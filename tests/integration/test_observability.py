@@ -4,6 +4,7 @@ by operation, each worker's database connection), and the key=value request log 
 
 import os
 import re
+import subprocess
 import sys
 import unittest
 
@@ -12,7 +13,13 @@ from own_daemon import BIN, DB, SKIP_REASON, OwnDaemon
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "conformance"))
 from lineaged_client import get, raw, requires_endpoint  # noqa: E402
 
+PSQL = os.path.join(os.environ.get("LINEAGED_PGBIN", ""), "psql")
 SAMPLE = re.compile(r'^([a-z_]+)(\{[^}]*\})? ([0-9.e+-]+|\+Inf)$')
+
+
+def psql(sql):
+    subprocess.run([PSQL, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", DB, "-c", sql], check=True,
+                   capture_output=True)
 
 
 def scrape(text):
@@ -127,22 +134,27 @@ class RequestLogTest(unittest.TestCase):
         finally:
             daemon.stop()
 
+    @unittest.skipUnless(os.path.exists(PSQL), "LINEAGED_PGBIN is not set: run through scripts/test")
     def test_without_the_flag_only_server_errors_are_logged(self):
-        daemon = OwnDaemon("--workers", "2")
-        daemon.start()
+        # A database of the daemon's own, dropped under it: its next request is a 503.
+        name = "observability_%d" % os.getpid()
+        psql("create database %s" % name)
+        daemon = OwnDaemon("--workers", "1", db="%s dbname=%s" % (DB, name))
         try:
+            daemon.start()
             status, rid = self.request(daemon, "ListExperiments", b"{}")
             self.assertEqual(status, 200)
-            status, failed = self.request(daemon, "GetSearchSuggestions",
-                                          b'{"Resource": "Experiment"}')
+            psql("drop database %s with (force)" % name)
+            status, failed = self.request(daemon, "ListExperiments", b"{}")
             self.assertGreaterEqual(status, 500)
             self.assertEqual(self.log_lines(daemon, rid), [])
             lines = self.log_lines(daemon, failed)
             self.assertEqual(len(lines), 1, daemon.log_text()[-2000:])
             self.assertIn("level=error", lines[0])
-            self.assertIn("operation=GetSearchSuggestions", lines[0])
+            self.assertIn("operation=ListExperiments", lines[0])
         finally:
             daemon.stop()
+            psql("drop database if exists %s with (force)" % name)
 
 
 if __name__ == "__main__":
