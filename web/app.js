@@ -377,8 +377,15 @@ $('scope-form').addEventListener('submit', (ev) => {
 for (const v of ['graph', 'experiments']) $(`tab-${v}`).addEventListener('click', () => nav({ view: v }, true));
 
 let rendering = Promise.resolve();
+// Not ready from the moment a render is asked for until the last one asked for
+// has finished, so nobody reads the previous view as the new one.
+let pendingRenders = 0;
 function render() {
-  rendering = rendering.then(renderNow, renderNow);
+  pendingRenders++;
+  document.body.dataset.ready = 'false';
+  rendering = rendering.then(renderNow, renderNow).finally(() => {
+    if (--pendingRenders === 0) document.body.dataset.ready = 'true';
+  });
   return rendering;
 }
 
@@ -403,7 +410,6 @@ async function renderNow() {
   } catch (e) {
     setStatus(`Something went wrong: ${e.message}`, 'error');
   }
-  document.body.dataset.ready = 'true';
 }
 
 render();
