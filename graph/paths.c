@@ -28,7 +28,7 @@ static void build_preds(struct request *r, const struct graph_walk *w, struct pr
     for (int pass = 0; pass < 2; pass++) {
         for (size_t e = 0; e < w->edge_count; e++) {
             size_t a = w->edges[e].source, b = w->edges[e].destination;
-            size_t from[2] = {a, b}, to[2] = {b, a};
+            const size_t from[2] = {a, b}, to[2] = {b, a};
             for (int k = 0; k < 2; k++) {
                 if ((k == 0 && w->direction == WALK_ASCENDANTS) || (k == 1 && w->direction == WALK_DESCENDANTS))
                     continue;

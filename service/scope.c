@@ -42,7 +42,7 @@ bool scope_region_valid(const char *s)
 
 void scope_from_authorization(const char *auth, const char *default_region, struct caller_scope *s)
 {
-    char date[16], region[sizeof s->region];
+    char region[sizeof s->region];
     snprintf(s->account, sizeof s->account, "%s", LD_DEFAULT_ACCOUNT);
     snprintf(s->region, sizeof s->region, "%s", default_region);
     s->access_key[0] = '\0';
@@ -50,7 +50,7 @@ void scope_from_authorization(const char *auth, const char *default_region, stru
     if (!p)
         return;
     p += strlen("Credential=");
-    char key[sizeof s->access_key];
+    char key[sizeof s->access_key], date[16];
     p = scope_field(p, key, sizeof key);
     if (p)
         p = scope_field(p, date, sizeof date);
