@@ -1,5 +1,5 @@
-/* Breadth-first lineage walk: one batched adjacency query and one batched
- * vertex query per level, an id index in the request's arena. */
+/* Breadth-first lineage walk: one batched query per level (the frontier's
+ * associations with their far ends), an id index in the request's arena. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,15 +73,42 @@ static void *grow(struct arena *a, void *items, size_t size, size_t count, size_
     return bigger;
 }
 
-/* The associations leaving the walk's vertices [from, to) in direction `dir`. */
-static enum ld_err level_edges(struct request *r, const struct graph_walk *out, size_t from, size_t to,
-                               const struct walk_options *opt, struct graph_edge **edges, size_t *count)
+/* The associations leaving the walk's vertices [from, to) in the walk's
+ * direction, with their far ends where the store read them (see
+ * store_graph_adjacent). */
+static enum ld_err level_edges(struct request *r, int32_t tenant, const struct graph_walk *out, size_t from,
+                               size_t to, const struct walk_options *opt, struct graph_edge **edges,
+                               struct graph_vertex **far, size_t *count)
 {
     int64_t *frontier = arena_alloc(r->arena, (to - from) * sizeof *frontier);
     for (size_t i = from; i < to; i++)
         frontier[i - from] = out->vertices[i].id;
-    return store_graph_adjacent(r, frontier, to - from, opt->direction,
-                                opt->has_as_of ? &opt->as_of_ms : NULL, edges, count);
+    return store_graph_adjacent(r, tenant, frontier, to - from, opt->direction,
+                                opt->has_as_of ? &opt->as_of_ms : NULL, edges, far, count);
+}
+
+/* The vertices the level reached: the far ends the adjacency read brought
+ * that the walk has not `seen` (each once), or, as of a past moment, one
+ * batched read of the fresh ends. */
+static enum ld_err reached_vertices(struct request *r, int32_t tenant, const int64_t *as_of,
+                                    const struct id_index *seen, const int64_t *fresh, size_t fresh_count,
+                                    const struct graph_vertex *far, size_t edge_count,
+                                    struct graph_vertex **out, size_t *count)
+{
+    if (as_of || !fresh_count) {
+        *count = 0;
+        return fresh_count ? store_graph_vertices(r, tenant, fresh, fresh_count, as_of, out, count) : LD_OK;
+    }
+    struct id_index taken;
+    index_init(r->arena, &taken, 64);
+    *out = arena_alloc(r->arena, fresh_count * sizeof **out);
+    *count = 0;
+    for (size_t i = 0; i < edge_count; i++)
+        if (far[i].id && index_get(seen, far[i].id) == SIZE_MAX && index_get(&taken, far[i].id) == SIZE_MAX) {
+            index_put(r->arena, &taken, far[i].id, 0);
+            (*out)[(*count)++] = far[i];
+        }
+    return LD_OK;
 }
 
 /* Keeps the traversed edges whose both ends are vertices of the walk. */
@@ -159,8 +186,10 @@ enum ld_err graph_walk(struct request *r, const char *start, const struct walk_o
     for (int depth = 0; depth < max_depth && level_start < out->vertex_count; depth++) {
         size_t level_end = out->vertex_count;
         struct graph_edge *edges;
+        struct graph_vertex *far;
         size_t edge_count;
-        if ((e = level_edges(r, out, level_start, level_end, opt, &edges, &edge_count)) != LD_OK)
+        if ((e = level_edges(r, tenant, out, level_start, level_end, opt, &edges, &far, &edge_count)) !=
+            LD_OK)
             return e;
         /* Ends not seen yet, each once, to fetch as the next level. */
         int64_t *fresh = arena_alloc(r->arena, (2 * edge_count + 1) * sizeof *fresh);
@@ -188,8 +217,8 @@ enum ld_err graph_walk(struct request *r, const char *start, const struct walk_o
                             budget);
         struct graph_vertex *reached = NULL;
         size_t reached_count = 0;
-        if (fresh_count && (e = store_graph_vertices(r, tenant, fresh, fresh_count, as_of, &reached,
-                                                     &reached_count)) != LD_OK)
+        if ((e = reached_vertices(r, tenant, as_of, &seen, fresh, fresh_count, far, edge_count, &reached,
+                                  &reached_count)) != LD_OK)
             return e;
         for (size_t i = 0; i < reached_count; i++) {
             out->vertices = grow(r->arena, out->vertices, sizeof *out->vertices, out->vertex_count, &vcap);
@@ -203,8 +232,10 @@ enum ld_err graph_walk(struct request *r, const char *start, const struct walk_o
     /* Stopped by the depth limit: what would the next level have been? */
     if (opt->truncate && level_start < out->vertex_count) {
         struct graph_edge *edges;
+        struct graph_vertex *far;
         size_t edge_count;
-        if ((e = level_edges(r, out, level_start, out->vertex_count, opt, &edges, &edge_count)) != LD_OK)
+        if ((e = level_edges(r, tenant, out, level_start, out->vertex_count, opt, &edges, &far,
+                             &edge_count)) != LD_OK)
             return e;
         mark_unexplored(r, out, &seen, level_start, out->vertex_count, edges, edge_count);
     }

@@ -1,5 +1,6 @@
-/* The lineage walk's reads in PostgreSQL: the associations of a frontier and
- * the details of newly reached vertices, one batched statement each. */
+/* The lineage walk's reads in PostgreSQL: per level, one batched statement
+ * for the frontier's associations with their far ends' details (as of a past
+ * moment, the far ends in a second statement). */
 #include <libpq-fe.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,31 @@ static const char *id_array(struct request *r, const int64_t *ids, size_t n)
     for (size_t i = 0; i < n; i++)
         items[i] = db_param_int(r, ids[i]);
     return db_param_array(r, items, n, false);
+}
+
+/* The QueryLineage Type and LineageType of each kind of vertex: a component
+ * shows its job kind without the SageMaker prefix, an experiment is a context. */
+#define VERTEX_COLUMNS                                                                                       \
+    "id, kind, arn, case kind when 1 then 'Experiment'"                                                      \
+    " when 3 then coalesce(regexp_replace(source_type, '^SageMaker', ''), 'TrialComponent')"                 \
+    " else vertex_type end,"                                                                                 \
+    " case kind when 3 then 'TrialComponent' when 4 then 'Artifact' when 5 then 'Action' else 'Context' "    \
+    "end,"                                                                                                   \
+    " (extract(epoch from created_at) * 1000)::int8, (extract(epoch from modified_at) * 1000)::int8,"        \
+    " (details->'Properties')::text, name"
+
+/* Reads the VERTEX_COLUMNS that start at column `col` of `row`. */
+static void vertex_from_row(struct request *r, const PGresult *res, int row, int col, struct graph_vertex *v)
+{
+    v->id = db_int64(res, row, col);
+    v->kind = (int)db_int64(res, row, col + 1);
+    v->arn = db_text(r, res, row, col + 2);
+    v->type = db_text(r, res, row, col + 3);
+    v->lineage_type = db_text(r, res, row, col + 4);
+    v->created_ms = db_int64(res, row, col + 5);
+    v->modified_ms = db_int64(res, row, col + 6);
+    v->properties = db_text(r, res, row, col + 7);
+    v->name = db_text(r, res, row, col + 8);
 }
 
 /* The same reads as of a past moment ($2, epoch ms), from the history rows
@@ -32,56 +58,43 @@ static const char *const adjacent_as_of_sql[] = {
     [WALK_DESCENDANTS] = EDGES_AS_OF("entity_id", "other_id"),
 };
 
+/* The live associations from (`near` = source) or to (`near` = destination)
+ * the frontier, each with its far end's vertex columns (NULL unless the far
+ * end is a vertex of tenant $2), so that a level costs one statement. */
+#define EDGES_WITH_FAR_END(near, far)                                                                        \
+    "select a.source_id, a.destination_id, a.association_type, v.* from association a left join lateral"     \
+    " (select " VERTEX_COLUMNS " from entity where id = a." far                                              \
+    " and tenant_id = $2 and kind <> 2) v on true"                                                           \
+    " where a." near " = any($1::int8[])"
+
 static const char *const adjacent_sql[] = {
-    [WALK_BOTH] = "select source_id, destination_id, association_type from association where source_id = "
-                  "any($1::int8[])"
-                  " union select source_id, destination_id, association_type from association"
-                  " where destination_id = any($1::int8[])",
-    [WALK_ASCENDANTS] = "select source_id, destination_id, association_type from association"
-                        " where destination_id = any($1::int8[])",
-    [WALK_DESCENDANTS] = "select source_id, destination_id, association_type from association"
-                         " where source_id = any($1::int8[])",
+    [WALK_BOTH] = EDGES_WITH_FAR_END("source_id", "destination_id") " union all " EDGES_WITH_FAR_END(
+        "destination_id", "source_id"),
+    [WALK_ASCENDANTS] = EDGES_WITH_FAR_END("destination_id", "source_id"),
+    [WALK_DESCENDANTS] = EDGES_WITH_FAR_END("source_id", "destination_id"),
 };
 
-enum ld_err store_graph_adjacent(struct request *r, const int64_t *ids, size_t n, enum walk_direction dir,
-                                 const int64_t *as_of, struct graph_edge **edges, size_t *count)
+enum ld_err store_graph_adjacent(struct request *r, int32_t tenant, const int64_t *ids, size_t n,
+                                 enum walk_direction dir, const int64_t *as_of, struct graph_edge **edges,
+                                 struct graph_vertex **far, size_t *count)
 {
-    const char *vals[] = {id_array(r, ids, n), as_of ? db_param_int(r, *as_of) : NULL};
-    PGresult *res = as_of ? db_run(r, adjacent_as_of_sql[dir], 2, vals, NULL)
-                          : db_run(r, adjacent_sql[dir], 1, vals, NULL);
+    const char *vals[] = {id_array(r, ids, n), as_of ? db_param_int(r, *as_of) : db_param_int(r, tenant)};
+    PGresult *res = db_run(r, as_of ? adjacent_as_of_sql[dir] : adjacent_sql[dir], 2, vals, NULL);
     if (!res)
         return r->error;
     *count = (size_t)PQntuples(res);
     *edges = arena_alloc(r->arena, (*count ? *count : 1) * sizeof **edges);
-    for (size_t i = 0; i < *count; i++)
+    *far = arena_alloc(r->arena, (*count ? *count : 1) * sizeof **far);
+    for (size_t i = 0; i < *count; i++) {
         (*edges)[i] = (struct graph_edge){.source_id = db_int64(res, (int)i, 0),
                                           .destination_id = db_int64(res, (int)i, 1),
                                           .type = db_text(r, res, (int)i, 2)};
+        /* As of a past moment the far ends are read apart (id 0 here). */
+        (*far)[i] = (struct graph_vertex){0};
+        if (!as_of && !PQgetisnull(res, (int)i, 3))
+            vertex_from_row(r, res, (int)i, 3, &(*far)[i]);
+    }
     return LD_OK;
-}
-
-/* The QueryLineage Type and LineageType of each kind of vertex: a component
- * shows its job kind without the SageMaker prefix, an experiment is a context. */
-#define VERTEX_COLUMNS                                                                                       \
-    "id, kind, arn, case kind when 1 then 'Experiment'"                                                      \
-    " when 3 then coalesce(regexp_replace(source_type, '^SageMaker', ''), 'TrialComponent')"                 \
-    " else vertex_type end,"                                                                                 \
-    " case kind when 3 then 'TrialComponent' when 4 then 'Artifact' when 5 then 'Action' else 'Context' "    \
-    "end,"                                                                                                   \
-    " (extract(epoch from created_at) * 1000)::int8, (extract(epoch from modified_at) * 1000)::int8,"        \
-    " (details->'Properties')::text, name"
-
-static void vertex_from_row(struct request *r, const PGresult *res, int row, struct graph_vertex *v)
-{
-    v->id = db_int64(res, row, 0);
-    v->kind = (int)db_int64(res, row, 1);
-    v->arn = db_text(r, res, row, 2);
-    v->type = db_text(r, res, row, 3);
-    v->lineage_type = db_text(r, res, row, 4);
-    v->created_ms = db_int64(res, row, 5);
-    v->modified_ms = db_int64(res, row, 6);
-    v->properties = db_text(r, res, row, 7);
-    v->name = db_text(r, res, row, 8);
 }
 
 enum ld_err store_graph_vertices(struct request *r, int32_t tenant, const int64_t *ids, size_t n,
@@ -103,7 +116,7 @@ enum ld_err store_graph_vertices(struct request *r, int32_t tenant, const int64_
     *count = (size_t)PQntuples(res);
     *out = arena_alloc(r->arena, (*count ? *count : 1) * sizeof **out);
     for (size_t i = 0; i < *count; i++)
-        vertex_from_row(r, res, (int)i, &(*out)[i]);
+        vertex_from_row(r, res, (int)i, 0, &(*out)[i]);
     return LD_OK;
 }
 
@@ -127,7 +140,7 @@ enum ld_err store_graph_start(struct request *r, const char *arn, const int64_t 
     if (!res)
         return r->error;
     if (PQntuples(res) == 1) {
-        vertex_from_row(r, res, 0, out);
+        vertex_from_row(r, res, 0, 0, out);
         *found = true;
     }
     return LD_OK;

@@ -8,9 +8,13 @@
  * it was at *as_of (epoch ms), rebuilt from the history.
  *
  * The associations touching `ids` in the walk's direction (both ways for
- * WALK_BOTH), each once, in stored direction; memory from the arena. */
-enum ld_err store_graph_adjacent(struct request *r, const int64_t *ids, size_t n, enum walk_direction dir,
-                                 const int64_t *as_of, struct graph_edge **edges, size_t *count);
+ * WALK_BOTH; an association between two of `ids` may come twice), in stored
+ * direction, and beside each (`far`, same count) its far end when that is a
+ * vertex of `tenant` (id 0 when it is not, and always as of a past moment:
+ * then read the ends with store_graph_vertices); memory from the arena. */
+enum ld_err store_graph_adjacent(struct request *r, int32_t tenant, const int64_t *ids, size_t n,
+                                 enum walk_direction dir, const int64_t *as_of, struct graph_edge **edges,
+                                 struct graph_vertex **far, size_t *count);
 
 /* The vertices among `ids` that are in tenant `tenant` (trials are never vertices). */
 enum ld_err store_graph_vertices(struct request *r, int32_t tenant, const int64_t *ids, size_t n,
