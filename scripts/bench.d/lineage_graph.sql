@@ -6,6 +6,9 @@
 -- same degree; raw datasets 0..19 are hubs that feed 5,000 processing jobs each.
 -- Variables: :tenant (tenant id), :arn (ARN prefix "arn:aws:sagemaker:R:A").
 \set ON_ERROR_STOP on
+-- A bulk load of rows known to be consistent: no per-row triggers (audit
+-- trail, search rows, foreign-key checks), as a restore would load them.
+set session_replication_role = replica;
 begin;
 create temp table layer (name text primary key, first_id bigint, n int);
 
