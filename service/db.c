@@ -29,7 +29,7 @@ struct tenant_slot {
 struct store {
     char *conninfo;
     PGconn *conn;
-    int tx_depth; /* nested begins; only the outermost reaches the database */
+    int tx_depth;  /* nested begins; only the outermost reaches the database */
     bool conflict; /* the request failed on a deadlock or serialisation failure */
     unsigned long connects;
     bool down;       /* the last attempt to connect failed */
@@ -39,6 +39,14 @@ struct store {
     unsigned tenant_count;
     int32_t pending_tenant; /* a tenant row the open transaction inserted: not cached until it commits */
     char audit_request[96]; /* the request whose caller the session's lineaged.* settings name */
+    /* The caller whose tenant the session setting lineaged.tenant names: the
+     * key of the row-level security of sql/004_isolation.sql. Kept so that
+     * it is set only when the caller changes; a rollback may take a set
+     * back, so any failure forgets it. */
+    bool scope_set;
+    bool scoping; /* db_tenant is setting it: its statements run unscoped */
+    char scope_account[13];
+    char scope_region[64];
 };
 
 static uint64_t fnv1a(const char *s)
@@ -57,6 +65,7 @@ static void forget_connection(struct store *st)
     st->tx_depth = 0;
     st->pending_tenant = 0;
     st->audit_request[0] = '\0';
+    st->scope_set = false;
     for (unsigned i = 0; i < STMT_SLOTS; i++) {
         free(st->stmts[i].sql);
         st->stmts[i].sql = NULL;
@@ -102,10 +111,17 @@ static bool connect_now(struct store *st)
         fputs("lineaged: database connection restored\n", stderr);
     st->down = false;
     st->connects++;
-    /* A runaway statement must not hold a worker forever. */
-    PGresult *res = PQexec(st->conn, "set statement_timeout = '30s'");
+    /* A runaway statement must not hold a worker forever. The service role
+     * of sql/004_isolation.sql is bound by row-level security, which the
+     * owner that connected is not. */
+    PGresult *res = PQexec(st->conn, "set statement_timeout = '30s'; set role lineaged_service");
+    bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    if (!ok)
+        fprintf(stderr, "lineaged: cannot take the service role: %s", PQresultErrorMessage(res));
     PQclear(res);
-    return true;
+    if (!ok)
+        forget_connection(st);
+    return ok;
 }
 
 struct store *store_open(const char *conninfo)
@@ -155,6 +171,7 @@ bool store_end_request(struct store *st)
     if (st->tx_depth > 0 && st->conn) {
         PGresult *res = PQexec(st->conn, "rollback");
         PQclear(res);
+        st->scope_set = false;
     }
     st->tx_depth = 0;
     st->pending_tenant = 0;
@@ -178,6 +195,7 @@ static void fail_from_result(struct request *r, const PGresult *res)
 {
     struct store *st = r->store;
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    st->scope_set = false;
     fprintf(stderr, "lineaged: request %s: database error %s: %s", r->id, state ? state : "-",
             res ? PQresultErrorMessage(res) : PQerrorMessage(st->conn));
     if (PQstatus(st->conn) != CONNECTION_OK ||
@@ -239,6 +257,13 @@ static const char *prepared_name(struct request *r, const char *sql, int n, char
     return "";
 }
 
+/* Whether the session's lineaged.tenant names the caller's tenant. */
+static bool scoped_to(const struct store *st, const struct request *r)
+{
+    return st->scope_set && strcmp(st->scope_account, r->account) == 0 &&
+           strcmp(st->scope_region, r->region) == 0;
+}
+
 PGresult *db_run(struct request *r, const char *sql, int n, const char *const *vals, struct db_violation *v)
 {
     struct store *st = r->store;
@@ -246,6 +271,9 @@ PGresult *db_run(struct request *r, const char *sql, int n, const char *const *v
         fail_unavailable(r);
         return NULL;
     }
+    int32_t tenant;
+    if (!st->scoping && !scoped_to(st, r) && db_tenant(r, false, &tenant) != LD_OK)
+        return NULL;
     char name[24];
     const char *stmt = prepared_name(r, sql, n, name);
     if (!stmt)
@@ -263,6 +291,7 @@ PGresult *db_run(struct request *r, const char *sql, int n, const char *const *v
         memcpy(v->sqlstate, state, 5);
         v->sqlstate[5] = '\0';
         v->constraint = arena_strdup(r->arena, c ? c : "");
+        st->scope_set = false; /* its transaction is lost, and a set made in it */
         PQclear(res);
         return NULL;
     }
@@ -311,6 +340,24 @@ enum ld_err store_commit(struct request *r)
     return db_commit(r);
 }
 
+/* Runs a statement of db_tenant's, which sets lineaged.tenant itself. */
+static PGresult *run_unscoped(struct request *r, const char *sql, int n, const char *const *vals)
+{
+    r->store->scoping = true;
+    PGresult *res = db_run(r, sql, n, vals, NULL);
+    r->store->scoping = false;
+    return res;
+}
+
+/* Notes that lineaged.tenant now names `tenant`, the caller's. A caller
+ * without a tenant yet (0) is not noted: another connection may create it. */
+static void scope_note(struct store *st, const struct request *r, int32_t tenant)
+{
+    st->scope_set = tenant != 0;
+    snprintf(st->scope_account, sizeof st->scope_account, "%s", r->account);
+    snprintf(st->scope_region, sizeof st->scope_region, "%s", r->region);
+}
+
 enum ld_err db_tenant(struct request *r, bool create, int32_t *id_out)
 {
     struct store *st = r->store;
@@ -318,26 +365,39 @@ enum ld_err db_tenant(struct request *r, bool create, int32_t *id_out)
         struct tenant_slot *t = &st->tenants[i];
         if (strcmp(t->account, r->account) == 0 && strcmp(t->region, r->region) == 0) {
             *id_out = t->id;
+            if (scoped_to(st, r))
+                return LD_OK;
+            /* The round trip a connection pays when its caller changes tenant. */
+            const char *val[] = {db_param_int(r, t->id)};
+            if (!run_unscoped(r, "select set_config('lineaged.tenant', $1, false)", 1, val))
+                return r->error;
+            scope_note(st, r, *id_out);
             return LD_OK;
         }
     }
+    /* The lookup names the tenant it finds (0: none) in the same round trip. */
     const char *vals[] = {r->account, r->region};
-    PGresult *res = db_run(r, "select id from tenant where account = $1 and region = $2", 2, vals, NULL);
+    PGresult *res = run_unscoped(r,
+                                 "select t.id, set_config('lineaged.tenant', coalesce(t.id, 0)::text, false) "
+                                 "from (values (1)) v left join tenant t on t.account = $1 and t.region = $2",
+                                 2, vals);
     if (!res)
         return r->error;
     /* A row the open transaction inserted may yet be rolled back: it is
      * cached by the next request to find it outside such a transaction. */
     bool inserted = false;
-    if (PQntuples(res) == 0 && create) {
-        res = db_run(r,
-                     "insert into tenant (account, region) values ($1, $2) "
-                     "on conflict (account, region) do update set account = excluded.account returning id",
-                     2, vals, NULL);
+    if (PQgetisnull(res, 0, 0) && create) {
+        res = run_unscoped(r,
+                           "insert into tenant (account, region) values ($1, $2) "
+                           "on conflict (account, region) do update set account = excluded.account "
+                           "returning id, set_config('lineaged.tenant', id::text, false)",
+                           2, vals);
         if (!res)
             return r->error;
         inserted = true;
     }
-    *id_out = PQntuples(res) ? (int32_t)db_int64(res, 0, 0) : 0;
+    *id_out = PQgetisnull(res, 0, 0) ? 0 : (int32_t)db_int64(res, 0, 0);
+    scope_note(st, r, *id_out);
     bool committed = st->tx_depth == 0 || (!inserted && *id_out != st->pending_tenant);
     if (inserted && st->tx_depth > 0)
         st->pending_tenant = *id_out;
@@ -355,18 +415,14 @@ enum ld_err db_audit(struct request *r)
     struct store *st = r->store;
     if (st->conn && PQstatus(st->conn) == CONNECTION_OK && strcmp(st->audit_request, r->id) == 0)
         return LD_OK;
-    int32_t tenant = 0;
-    enum ld_err e = db_tenant(r, false, &tenant);
-    if (e != LD_OK)
-        return e;
     /* Session-wide (not transaction-local) so that a write running as one
-     * statement outside a transaction costs this one round trip, once. */
-    const char *vals[] = {r->id, r->access_key, r->operation ? r->operation : "", db_param_int(r, tenant)};
-    if (!db_run(
-            r,
-            "select set_config('lineaged.request_id', $1, false), set_config('lineaged.access_key', $2,"
-            " false), set_config('lineaged.operation', $3, false), set_config('lineaged.tenant', $4, false)",
-            4, vals, NULL))
+     * statement outside a transaction costs this one round trip, once. The
+     * tenant, lineaged.tenant, is set with the scope of every statement. */
+    const char *vals[] = {r->id, r->access_key, r->operation ? r->operation : ""};
+    if (!db_run(r,
+                "select set_config('lineaged.request_id', $1, false), set_config('lineaged.access_key', $2,"
+                " false), set_config('lineaged.operation', $3, false)",
+                3, vals, NULL))
         return r->error;
     snprintf(st->audit_request, sizeof st->audit_request, "%s", r->id);
     return LD_OK;
