@@ -4,6 +4,7 @@
 
 #include <inttypes.h>
 #include <poll.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,7 @@
 #include "lineaged/store.h"
 #include "lineaged/timefmt.h"
 
-enum { STMT_SLOTS = 512, TENANT_SLOTS = 64 };
+enum { STMT_SLOTS = 512, TENANT_SLOTS = 64, WRITER_SLOTS = 4096, WRITE_KEYS = 4 };
 #define RECONNECT_PAUSE_S 0.1
 
 struct stmt_slot {
@@ -47,7 +48,16 @@ struct store {
     bool scoping; /* db_tenant is setting it: its statements run unscoped */
     char scope_account[13];
     char scope_region[64];
+    struct store *reader;            /* the --db-read replica's connection, or NULL */
+    uint64_t replayed;               /* (a reader) the WAL position it last said it had replayed */
+    unsigned write_keys[WRITE_KEYS]; /* the writer_slot of each tenant the request wrote */
+    unsigned write_key_count;
 };
+
+/* Read-your-writes over a replica: the primary's WAL position after the last
+ * write this instance made for each tenant, by writer_slot, shared by every
+ * worker. Tenants sharing a slot only make each other's reads wait longer. */
+static _Atomic uint64_t last_write_lsn[WRITER_SLOTS];
 
 static uint64_t fnv1a(const char *s)
 {
@@ -66,6 +76,7 @@ static void forget_connection(struct store *st)
     st->pending_tenant = 0;
     st->audit_request[0] = '\0';
     st->scope_set = false;
+    st->replayed = 0;
     for (unsigned i = 0; i < STMT_SLOTS; i++) {
         free(st->stmts[i].sql);
         st->stmts[i].sql = NULL;
@@ -149,9 +160,82 @@ void store_close(struct store *st)
 {
     if (!st)
         return;
+    store_close(st->reader);
     forget_connection(st);
     free(st->conninfo);
     free(st);
+}
+
+void store_add_reader(struct store *st, const char *conninfo)
+{
+    st->reader = store_open(conninfo);
+}
+
+static unsigned writer_slot(const struct request *r)
+{
+    return (unsigned)((fnv1a(r->account) * 31 + fnv1a(r->region)) % WRITER_SLOTS);
+}
+
+/* A pg_lsn's text ("16/B374D848") as a number; 0 when it is not one. */
+static uint64_t parse_lsn(const char *s)
+{
+    unsigned hi, lo;
+    return sscanf(s, "%X/%X", &hi, &lo) == 2 ? (uint64_t)hi << 32 | lo : 0;
+}
+
+/* The single value of `sql` run on `st`'s connection, or NULL (cleared by the caller). */
+static PGresult *query_one(struct store *st, const char *sql)
+{
+    PGresult *res = PQexec(st->conn, sql);
+    if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+        return res;
+    PQclear(res);
+    forget_connection(st);
+    return NULL;
+}
+
+/* After a write request: the WAL position its commit lies before, for the
+ * tenants it wrote (the insert position also covers commits not yet flushed). */
+static void remember_writes(struct store *st)
+{
+    PGresult *res = st->conn ? query_one(st, "select pg_current_wal_insert_lsn()") : NULL;
+    uint64_t lsn = res ? parse_lsn(PQgetvalue(res, 0, 0)) : 0;
+    PQclear(res);
+    for (unsigned i = 0; lsn && i < st->write_key_count; i++) {
+        _Atomic uint64_t *slot = &last_write_lsn[st->write_keys[i]];
+        uint64_t seen = atomic_load(slot);
+        while (seen < lsn && !atomic_compare_exchange_weak(slot, &seen, lsn))
+            ;
+    }
+    st->write_key_count = 0;
+}
+
+/* Whether the wire operation only reads (the API's naming holds for every
+ * operation lineaged serves). */
+static bool reads_only(const char *op)
+{
+    static const char *const verbs[] = {"Describe", "List", "Search", "Query", "BatchGet", "Get"};
+    for (size_t i = 0; op && i < sizeof verbs / sizeof *verbs; i++)
+        if (strncmp(op, verbs[i], strlen(verbs[i])) == 0)
+            return true;
+    return false;
+}
+
+struct store *store_route(struct store *st, const struct request *r)
+{
+    struct store *rd = st->reader;
+    if (!rd || !reads_only(r->operation) || !connect_now(rd))
+        return st;
+    uint64_t need = atomic_load(&last_write_lsn[writer_slot(r)]);
+    if (need > rd->replayed) {
+        /* NULL: not in recovery, so a server that has every write it serves. */
+        PGresult *res = query_one(rd, "select pg_last_wal_replay_lsn()");
+        if (!res)
+            return st;
+        rd->replayed = PQgetisnull(res, 0, 0) ? UINT64_MAX : parse_lsn(PQgetvalue(res, 0, 0));
+        PQclear(res);
+    }
+    return need > rd->replayed ? st : rd; /* behind the caller's write: the primary answers */
 }
 
 bool store_healthy(struct store *st)
@@ -175,6 +259,9 @@ bool store_end_request(struct store *st)
     }
     st->tx_depth = 0;
     st->pending_tenant = 0;
+    if (st->reader && st->write_key_count)
+        remember_writes(st);
+    st->write_key_count = 0;
     bool conflict = st->conflict;
     st->conflict = false;
     return conflict;
@@ -413,6 +500,11 @@ enum ld_err db_tenant(struct request *r, bool create, int32_t *id_out)
 enum ld_err db_audit(struct request *r)
 {
     struct store *st = r->store;
+    unsigned slot = writer_slot(r), k = 0;
+    while (k < st->write_key_count && st->write_keys[k] != slot)
+        k++;
+    if (k == st->write_key_count && k < WRITE_KEYS) /* more tenants than that in one request: none */
+        st->write_keys[st->write_key_count++] = slot;
     if (st->conn && PQstatus(st->conn) == CONNECTION_OK && strcmp(st->audit_request, r->id) == 0)
         return LD_OK;
     /* Session-wide (not transaction-local) so that a write running as one
