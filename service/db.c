@@ -4,6 +4,7 @@
 
 #include <inttypes.h>
 #include <poll.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,7 @@
 #include "lineaged/store.h"
 #include "lineaged/timefmt.h"
 
-enum { STMT_SLOTS = 512, TENANT_SLOTS = 64 };
+enum { STMT_SLOTS = 512, TENANT_SLOTS = 64, WRITER_SLOTS = 4096, WRITE_KEYS = 4 };
 #define RECONNECT_PAUSE_S 0.1
 
 struct stmt_slot {
@@ -29,7 +30,7 @@ struct tenant_slot {
 struct store {
     char *conninfo;
     PGconn *conn;
-    int tx_depth; /* nested begins; only the outermost reaches the database */
+    int tx_depth;  /* nested begins; only the outermost reaches the database */
     bool conflict; /* the request failed on a deadlock or serialisation failure */
     unsigned long connects;
     bool down;       /* the last attempt to connect failed */
@@ -39,7 +40,24 @@ struct store {
     unsigned tenant_count;
     int32_t pending_tenant; /* a tenant row the open transaction inserted: not cached until it commits */
     char audit_request[96]; /* the request whose caller the session's lineaged.* settings name */
+    /* The caller whose tenant the session setting lineaged.tenant names: the
+     * key of the row-level security of sql/004_isolation.sql. Kept so that
+     * it is set only when the caller changes; a rollback may take a set
+     * back, so any failure forgets it. */
+    bool scope_set;
+    bool scoping; /* db_tenant is setting it: its statements run unscoped */
+    char scope_account[13];
+    char scope_region[64];
+    struct store *reader;            /* the --db-read replica's connection, or NULL */
+    uint64_t replayed;               /* (a reader) the WAL position it last said it had replayed */
+    unsigned write_keys[WRITE_KEYS]; /* the writer_slot of each tenant the request wrote */
+    unsigned write_key_count;
 };
+
+/* Read-your-writes over a replica: the primary's WAL position after the last
+ * write this instance made for each tenant, by writer_slot, shared by every
+ * worker. Tenants sharing a slot only make each other's reads wait longer. */
+static _Atomic uint64_t last_write_lsn[WRITER_SLOTS];
 
 static uint64_t fnv1a(const char *s)
 {
@@ -57,6 +75,8 @@ static void forget_connection(struct store *st)
     st->tx_depth = 0;
     st->pending_tenant = 0;
     st->audit_request[0] = '\0';
+    st->scope_set = false;
+    st->replayed = 0;
     for (unsigned i = 0; i < STMT_SLOTS; i++) {
         free(st->stmts[i].sql);
         st->stmts[i].sql = NULL;
@@ -102,10 +122,17 @@ static bool connect_now(struct store *st)
         fputs("lineaged: database connection restored\n", stderr);
     st->down = false;
     st->connects++;
-    /* A runaway statement must not hold a worker forever. */
-    PGresult *res = PQexec(st->conn, "set statement_timeout = '30s'");
+    /* A runaway statement must not hold a worker forever. The service role
+     * of sql/004_isolation.sql is bound by row-level security, which the
+     * owner that connected is not. */
+    PGresult *res = PQexec(st->conn, "set statement_timeout = '30s'; set role lineaged_service");
+    bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    if (!ok)
+        fprintf(stderr, "lineaged: cannot take the service role: %s", PQresultErrorMessage(res));
     PQclear(res);
-    return true;
+    if (!ok)
+        forget_connection(st);
+    return ok;
 }
 
 struct store *store_open(const char *conninfo)
@@ -133,9 +160,82 @@ void store_close(struct store *st)
 {
     if (!st)
         return;
+    store_close(st->reader);
     forget_connection(st);
     free(st->conninfo);
     free(st);
+}
+
+void store_add_reader(struct store *st, const char *conninfo)
+{
+    st->reader = store_open(conninfo);
+}
+
+static unsigned writer_slot(const struct request *r)
+{
+    return (unsigned)((fnv1a(r->account) * 31 + fnv1a(r->region)) % WRITER_SLOTS);
+}
+
+/* A pg_lsn's text ("16/B374D848") as a number; 0 when it is not one. */
+static uint64_t parse_lsn(const char *s)
+{
+    unsigned hi, lo;
+    return sscanf(s, "%X/%X", &hi, &lo) == 2 ? (uint64_t)hi << 32 | lo : 0;
+}
+
+/* The single value of `sql` run on `st`'s connection, or NULL (cleared by the caller). */
+static PGresult *query_one(struct store *st, const char *sql)
+{
+    PGresult *res = PQexec(st->conn, sql);
+    if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+        return res;
+    PQclear(res);
+    forget_connection(st);
+    return NULL;
+}
+
+/* After a write request: the WAL position its commit lies before, for the
+ * tenants it wrote (the insert position also covers commits not yet flushed). */
+static void remember_writes(struct store *st)
+{
+    PGresult *res = st->conn ? query_one(st, "select pg_current_wal_insert_lsn()") : NULL;
+    uint64_t lsn = res ? parse_lsn(PQgetvalue(res, 0, 0)) : 0;
+    PQclear(res);
+    for (unsigned i = 0; lsn && i < st->write_key_count; i++) {
+        _Atomic uint64_t *slot = &last_write_lsn[st->write_keys[i]];
+        uint64_t seen = atomic_load(slot);
+        while (seen < lsn && !atomic_compare_exchange_weak(slot, &seen, lsn))
+            ;
+    }
+    st->write_key_count = 0;
+}
+
+/* Whether the wire operation only reads (the API's naming holds for every
+ * operation lineaged serves). */
+static bool reads_only(const char *op)
+{
+    static const char *const verbs[] = {"Describe", "List", "Search", "Query", "BatchGet", "Get"};
+    for (size_t i = 0; op && i < sizeof verbs / sizeof *verbs; i++)
+        if (strncmp(op, verbs[i], strlen(verbs[i])) == 0)
+            return true;
+    return false;
+}
+
+struct store *store_route(struct store *st, const struct request *r)
+{
+    struct store *rd = st->reader;
+    if (!rd || !reads_only(r->operation) || !connect_now(rd))
+        return st;
+    uint64_t need = atomic_load(&last_write_lsn[writer_slot(r)]);
+    if (need > rd->replayed) {
+        /* NULL: not in recovery, so a server that has every write it serves. */
+        PGresult *res = query_one(rd, "select pg_last_wal_replay_lsn()");
+        if (!res)
+            return st;
+        rd->replayed = PQgetisnull(res, 0, 0) ? UINT64_MAX : parse_lsn(PQgetvalue(res, 0, 0));
+        PQclear(res);
+    }
+    return need > rd->replayed ? st : rd; /* behind the caller's write: the primary answers */
 }
 
 bool store_healthy(struct store *st)
@@ -155,9 +255,13 @@ bool store_end_request(struct store *st)
     if (st->tx_depth > 0 && st->conn) {
         PGresult *res = PQexec(st->conn, "rollback");
         PQclear(res);
+        st->scope_set = false;
     }
     st->tx_depth = 0;
     st->pending_tenant = 0;
+    if (st->reader && st->write_key_count)
+        remember_writes(st);
+    st->write_key_count = 0;
     bool conflict = st->conflict;
     st->conflict = false;
     return conflict;
@@ -178,6 +282,7 @@ static void fail_from_result(struct request *r, const PGresult *res)
 {
     struct store *st = r->store;
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    st->scope_set = false;
     fprintf(stderr, "lineaged: request %s: database error %s: %s", r->id, state ? state : "-",
             res ? PQresultErrorMessage(res) : PQerrorMessage(st->conn));
     if (PQstatus(st->conn) != CONNECTION_OK ||
@@ -239,6 +344,13 @@ static const char *prepared_name(struct request *r, const char *sql, int n, char
     return "";
 }
 
+/* Whether the session's lineaged.tenant names the caller's tenant. */
+static bool scoped_to(const struct store *st, const struct request *r)
+{
+    return st->scope_set && strcmp(st->scope_account, r->account) == 0 &&
+           strcmp(st->scope_region, r->region) == 0;
+}
+
 PGresult *db_run(struct request *r, const char *sql, int n, const char *const *vals, struct db_violation *v)
 {
     struct store *st = r->store;
@@ -246,6 +358,9 @@ PGresult *db_run(struct request *r, const char *sql, int n, const char *const *v
         fail_unavailable(r);
         return NULL;
     }
+    int32_t tenant;
+    if (!st->scoping && !scoped_to(st, r) && db_tenant(r, false, &tenant) != LD_OK)
+        return NULL;
     char name[24];
     const char *stmt = prepared_name(r, sql, n, name);
     if (!stmt)
@@ -263,6 +378,7 @@ PGresult *db_run(struct request *r, const char *sql, int n, const char *const *v
         memcpy(v->sqlstate, state, 5);
         v->sqlstate[5] = '\0';
         v->constraint = arena_strdup(r->arena, c ? c : "");
+        st->scope_set = false; /* its transaction is lost, and a set made in it */
         PQclear(res);
         return NULL;
     }
@@ -311,6 +427,24 @@ enum ld_err store_commit(struct request *r)
     return db_commit(r);
 }
 
+/* Runs a statement of db_tenant's, which sets lineaged.tenant itself. */
+static PGresult *run_unscoped(struct request *r, const char *sql, int n, const char *const *vals)
+{
+    r->store->scoping = true;
+    PGresult *res = db_run(r, sql, n, vals, NULL);
+    r->store->scoping = false;
+    return res;
+}
+
+/* Notes that lineaged.tenant now names `tenant`, the caller's. A caller
+ * without a tenant yet (0) is not noted: another connection may create it. */
+static void scope_note(struct store *st, const struct request *r, int32_t tenant)
+{
+    st->scope_set = tenant != 0;
+    snprintf(st->scope_account, sizeof st->scope_account, "%s", r->account);
+    snprintf(st->scope_region, sizeof st->scope_region, "%s", r->region);
+}
+
 enum ld_err db_tenant(struct request *r, bool create, int32_t *id_out)
 {
     struct store *st = r->store;
@@ -318,26 +452,39 @@ enum ld_err db_tenant(struct request *r, bool create, int32_t *id_out)
         struct tenant_slot *t = &st->tenants[i];
         if (strcmp(t->account, r->account) == 0 && strcmp(t->region, r->region) == 0) {
             *id_out = t->id;
+            if (scoped_to(st, r))
+                return LD_OK;
+            /* The round trip a connection pays when its caller changes tenant. */
+            const char *val[] = {db_param_int(r, t->id)};
+            if (!run_unscoped(r, "select set_config('lineaged.tenant', $1, false)", 1, val))
+                return r->error;
+            scope_note(st, r, *id_out);
             return LD_OK;
         }
     }
+    /* The lookup names the tenant it finds (0: none) in the same round trip. */
     const char *vals[] = {r->account, r->region};
-    PGresult *res = db_run(r, "select id from tenant where account = $1 and region = $2", 2, vals, NULL);
+    PGresult *res = run_unscoped(r,
+                                 "select t.id, set_config('lineaged.tenant', coalesce(t.id, 0)::text, false) "
+                                 "from (values (1)) v left join tenant t on t.account = $1 and t.region = $2",
+                                 2, vals);
     if (!res)
         return r->error;
     /* A row the open transaction inserted may yet be rolled back: it is
      * cached by the next request to find it outside such a transaction. */
     bool inserted = false;
-    if (PQntuples(res) == 0 && create) {
-        res = db_run(r,
-                     "insert into tenant (account, region) values ($1, $2) "
-                     "on conflict (account, region) do update set account = excluded.account returning id",
-                     2, vals, NULL);
+    if (PQgetisnull(res, 0, 0) && create) {
+        res = run_unscoped(r,
+                           "insert into tenant (account, region) values ($1, $2) "
+                           "on conflict (account, region) do update set account = excluded.account "
+                           "returning id, set_config('lineaged.tenant', id::text, false)",
+                           2, vals);
         if (!res)
             return r->error;
         inserted = true;
     }
-    *id_out = PQntuples(res) ? (int32_t)db_int64(res, 0, 0) : 0;
+    *id_out = PQgetisnull(res, 0, 0) ? 0 : (int32_t)db_int64(res, 0, 0);
+    scope_note(st, r, *id_out);
     bool committed = st->tx_depth == 0 || (!inserted && *id_out != st->pending_tenant);
     if (inserted && st->tx_depth > 0)
         st->pending_tenant = *id_out;
@@ -353,20 +500,21 @@ enum ld_err db_tenant(struct request *r, bool create, int32_t *id_out)
 enum ld_err db_audit(struct request *r)
 {
     struct store *st = r->store;
+    unsigned slot = writer_slot(r), k = 0;
+    while (k < st->write_key_count && st->write_keys[k] != slot)
+        k++;
+    if (k == st->write_key_count && k < WRITE_KEYS) /* more tenants than that in one request: none */
+        st->write_keys[st->write_key_count++] = slot;
     if (st->conn && PQstatus(st->conn) == CONNECTION_OK && strcmp(st->audit_request, r->id) == 0)
         return LD_OK;
-    int32_t tenant = 0;
-    enum ld_err e = db_tenant(r, false, &tenant);
-    if (e != LD_OK)
-        return e;
     /* Session-wide (not transaction-local) so that a write running as one
-     * statement outside a transaction costs this one round trip, once. */
-    const char *vals[] = {r->id, r->access_key, r->operation ? r->operation : "", db_param_int(r, tenant)};
-    if (!db_run(
-            r,
-            "select set_config('lineaged.request_id', $1, false), set_config('lineaged.access_key', $2,"
-            " false), set_config('lineaged.operation', $3, false), set_config('lineaged.tenant', $4, false)",
-            4, vals, NULL))
+     * statement outside a transaction costs this one round trip, once. The
+     * tenant, lineaged.tenant, is set with the scope of every statement. */
+    const char *vals[] = {r->id, r->access_key, r->operation ? r->operation : ""};
+    if (!db_run(r,
+                "select set_config('lineaged.request_id', $1, false), set_config('lineaged.access_key', $2,"
+                " false), set_config('lineaged.operation', $3, false)",
+                3, vals, NULL))
         return r->error;
     snprintf(st->audit_request, sizeof st->audit_request, "%s", r->id);
     return LD_OK;

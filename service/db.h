@@ -28,10 +28,13 @@ enum ld_err db_begin(struct request *r);
 enum ld_err db_commit(struct request *r);
 
 /* The tenant id of the caller's (account, region), created on first write
- * when `create`; 0 when it doesn't exist and !create. Cached per connection. */
+ * when `create`; 0 when it doesn't exist and !create. Cached per connection.
+ * It also names the tenant in the session setting lineaged.tenant, which the
+ * row-level security of sql/004_isolation.sql reads; db_run calls it before
+ * a statement whenever the connection last served another caller. */
 enum ld_err db_tenant(struct request *r, bool create, int32_t *id_out);
 
-/* Names the request's caller (request id, access key, operation, tenant) in
+/* Names the request's caller (request id, access key, operation) in
  * the session settings the history triggers of sql/003_history.sql read.
  * Every write path calls it before its first change; it runs once per request. */
 enum ld_err db_audit(struct request *r);

@@ -252,8 +252,11 @@ static void run_operation(struct request *r, const struct api_op *op, const char
             cJSON *result = cJSON_CreateObject();
             arena_defer(r->arena, delete_tree, result);
             r->operation = model_op_name(op);
+            struct store *primary = r->store;
+            r->store = store_route(primary, r);
             e = handler(r, in, result);
             bool conflict = store_end_request(r->store);
+            r->store = primary;
             if (e == LD_OK) {
                 reply_json(r, result, 200, out);
                 return;

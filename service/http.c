@@ -351,6 +351,8 @@ static int worker_setup(struct worker *w, const struct service *svc, const struc
     w->listener = fd < 0 ? NULL : evhttp_accept_socket_with_handle(w->http, fd);
     w->stop = event_new(w->base, -1, 0, on_stop, w);
     w->store = store_open(cfg->conninfo);
+    if (cfg->read_conninfo)
+        store_add_reader(w->store, cfg->read_conninfo);
     metrics_set_database(metrics, index, store_connected(w->store), store_connects(w->store));
     w->arena = arena_create();
     RAND_bytes(w->id_seed, sizeof w->id_seed);

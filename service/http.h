@@ -12,6 +12,7 @@ struct http_config {
     int port;
     int workers;
     const char *conninfo;
+    const char *read_conninfo; /* --db-read: a replica for read-only operations, or NULL */
     bool log_requests; /* one info line per request; 5xx replies are logged always */
 };
 

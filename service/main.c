@@ -18,6 +18,8 @@ static void usage(FILE *out)
           "  --listen ADDR     IPv4 address to serve on (default 127.0.0.1)\n"
           "  --port N          TCP port (default 8080)\n"
           "  --db CONNINFO     PostgreSQL conninfo or URL (default: dbname=lineaged)\n"
+          "  --db-read CONNINFO  a streaming replica of --db that serves read-only operations; a caller\n"
+          "                    whose last write it has not replayed yet reads from --db instead\n"
           "  --workers N       worker threads, each with its own connection (default: four per core,\n"
           "                    so some wait on the database while others compute)\n"
           "  --region NAME     region for unsigned requests (default us-east-1)\n"
@@ -48,6 +50,7 @@ int main(int argc, char **argv)
         {"listen", required_argument, NULL, 'l'},
         {"port", required_argument, NULL, 'p'},
         {"db", required_argument, NULL, 'd'},
+        {"db-read", required_argument, NULL, 'D'},
         {"workers", required_argument, NULL, 'w'},
         {"region", required_argument, NULL, 'r'},
         {"migrate-only", no_argument, NULL, 'm'},
@@ -74,6 +77,9 @@ int main(int argc, char **argv)
             break;
         case 'd':
             cfg.conninfo = optarg;
+            break;
+        case 'D':
+            cfg.read_conninfo = optarg;
             break;
         case 'w':
             cfg.workers = atoi(optarg);

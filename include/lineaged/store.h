@@ -19,6 +19,16 @@ struct store;
 struct store *store_open(const char *conninfo);
 void store_close(struct store *st);
 
+/* Gives `st` a second connection, to a streaming replica at `conninfo`
+ * (owned and closed by `st`), for store_route to send reads to. */
+void store_add_reader(struct store *st, const char *conninfo);
+
+/* The store for the request's operation: `st`'s replica when the operation
+ * only reads, the replica answers and it has replayed the last write this
+ * instance made for the caller's (account, region), so the caller reads its
+ * writes; else `st`. Without a replica, `st`. */
+struct store *store_route(struct store *st, const struct request *r);
+
 /* Applies every embedded migration not yet recorded, each in its own
  * transaction, under an advisory lock so concurrent starts are safe.
  * Returns 0, or -1 with *err (malloc'd) set. */

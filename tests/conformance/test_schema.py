@@ -81,6 +81,17 @@ CATALOGUE = [
           join pg_class c on c.oid = t.tgrelid
          where c.relnamespace = 'public'::regnamespace and not t.tgisinternal
          order by pg_get_triggerdef(t.oid) collate "C" """),
+    ("row-level security", """
+        select line from (select c.oid::regclass::text || ' rls' || case when c.relforcerowsecurity then ' forced' else '' end
+               || coalesce(' ' || p.polname || ' ' || p.polcmd::text || ' to '
+                           || array_to_string(array(select rolname from pg_roles
+                                                     where oid = any(p.polroles) order by 1), ',')
+                           || ' using ' || pg_get_expr(p.polqual, p.polrelid)
+                           || coalesce(' check ' || pg_get_expr(p.polwithcheck, p.polrelid), ''), '') as line
+          from pg_class c
+          left join pg_policy p on p.polrelid = c.oid
+         where c.relnamespace = 'public'::regnamespace and c.relrowsecurity) l
+         order by line collate "C" """),
 ]
 
 
