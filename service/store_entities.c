@@ -395,7 +395,7 @@ static const char *const scope_predicates[] = {
     [SCOPE_TRIAL_COMPONENTS] =
         "id in (select component_id from trial_membership where trial_id ="
         " (select id from entity where tenant_id = $1 and kind = 2 and name_key = lower($%d)))",
-    [SCOPE_SOURCE_ARN] = "kind = 3 and lower(source_uri) = lower($%d)",
+    [SCOPE_SOURCE_ARN] = "kind = 3 and source_uri_fold = lower($%d)",
 };
 
 /* The canonical description of a list query that its tokens are bound to. */

@@ -13,7 +13,7 @@
  * early; the LIKE makes the range exact (U+10FFFF sorts after any character a
  * prefix can continue with). */
 #define FIND_BRANCH(key, prefix, pattern)                                                                    \
-    "(select kind, arn, name, vertex_type, source_uri from entity"                                           \
+    "(select kind, arn, name, name_fold, vertex_type, source_uri from entity"                                \
     " where tenant_id = $1 and ($2::int2 = 0 or kind = $2::int2) and " key " ~>=~ " prefix " and " key       \
     " ~<~ (" prefix " || chr(1114111)) and " key " like (" pattern " || '%') order by " key                  \
     " using ~<~ limit $5)"
@@ -21,10 +21,10 @@
 /* clang-format off */
 static const char find_sql[] =
     "select kind, arn, name, vertex_type, source_uri from ("
-    FIND_BRANCH("lower(name)", "lower($3)", "lower($4)") " union "
+    FIND_BRANCH("name_fold", "lower($3)", "lower($4)") " union "
     FIND_BRANCH("arn", "lower($3)", "lower($4)") " union "
     FIND_BRANCH("source_uri", "$3", "$4")
-    ") hits order by lower(name) nulls last, arn limit $5";
+    ") hits order by name_fold nulls last, arn limit $5";
 /* clang-format on */
 
 /* `s` with LIKE's wildcards and its escape character escaped, so the client's

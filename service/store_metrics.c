@@ -107,7 +107,7 @@ enum ld_err store_metrics_get(struct request *r, const char *resource_arn, const
     const char *find[] = {db_param_int(r, tenant), resource_arn};
     PGresult *res = db_run(r,
                            "select id from entity where tenant_id = $1 and kind = 3"
-                           " and (arn = lower($2) or lower(source_uri) = lower($2)) order by id limit 1",
+                           " and (arn = lower($2) or source_uri_fold = lower($2)) order by id limit 1",
                            2, find, NULL);
     if (!res)
         return r->error;
