@@ -3,7 +3,7 @@
 -- training jobs (+ shared images) -> models -> deployments -> endpoints.
 -- 1,000,000 vertices, about 2,900,000 associations. Fan-in and fan-out come
 -- from bijections (i * p + k * q) mod n, so every vertex of a layer has the
--- same degree; raw datasets 0..19 are hubs that feed 5,000 processing jobs each.
+-- same degree; raw datasets 0..19 are hubs, each also read by 5,000 processing jobs.
 -- Variables: :tenant (tenant id), :arn (ARN prefix "arn:aws:sagemaker:R:A").
 \set ON_ERROR_STOP on
 -- A bulk load of rows known to be consistent: no per-row triggers (audit
@@ -51,10 +51,10 @@ begin
          on conflict do nothing', tenant, atype, pairs, src, dst);
 end $$;
 
--- Each processing job reads 4 raw datasets; every 20th also reads a hub.
+-- Each processing job reads 4 raw datasets and one of the 20 hubs.
 select pg_temp.link('raw', 'proc', 'ContributedTo', :tenant,
     'select (j * 13 + k * 25013) % 100000, j from generate_series(0, 99999) j, generate_series(0, 3) k
-     union all select (j / 20) % 20, j from generate_series(0, 99999, 20) j');
+     union all select j % 20, j from generate_series(0, 99999) j');
 -- Each processing job produces 2 feature sets.
 select pg_temp.link('proc', 'feat', 'Produced', :tenant, 'select f / 2, f from generate_series(0, 199999) f');
 -- Each training job reads 8 feature sets (each set feeds 8 jobs) and one image.
