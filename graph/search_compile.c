@@ -746,17 +746,19 @@ enum ld_err search_compile(struct request *r, const struct search_spec *spec, st
      * give the total and, when they are all of them, the page is sorted from
      * them alone and only its rows are read again. Past the cap the page is
      * the first rows of the whole filter in sort order, which an index on the
-     * sort key can walk. A branch whose condition on the count fails is not run. */
+     * sort key can walk. A branch whose condition on the count fails is not run
+     * (the second's stands outside its LIMIT, so that not even the
+     * subqueries of its filter run). */
     out->text = arena_printf(
         a,
         "with m as materialized (select entity.id%s from entity%s where %s limit %d)"
         " select t.n, p.* from (select count(*) as n from m) t left join lateral (select %s%s from ("
         "(select entity.*%s from (select * from m where t.n <= %d%s order by %s limit $%d) s"
         " join entity on entity.id = s.id)"
-        " union all (select entity.*%s from entity%s where t.n > %d and %s%s order by %s limit $%d)"
-        ") entity order by %s) p on true",
+        " union all (select * from (select entity.*%s from entity%s where %s%s order by %s limit $%d) b"
+        " where t.n > %d)) entity order by %s) p on true",
         keys, lateral, where, SEARCH_TOTAL_CAP + 1, spec->columns, text_keys, key_cols, SEARCH_TOTAL_CAP,
-        m_after, order, limit, keys, lateral, SEARCH_TOTAL_CAP, where, after, order, limit, order);
+        m_after, order, limit, keys, lateral, where, after, order, limit, SEARCH_TOTAL_CAP, order);
     out->params = c.params;
     out->param_count = c.n;
     out->key_count = n;
