@@ -347,10 +347,14 @@ static enum ld_err wrong_type(struct compiler *c, const char *name, const char *
 }
 
 /* The comparison of the value expression(s) of `p` against `v` for operator
- * `op`; NotEquals gives the Equals test, which the caller negates. */
+ * `op`; NotEquals gives the Equals test, which the caller negates. A
+ * parameter's value may match as text or as a number: then `*out` is the text
+ * test and `*alt` the number test, either of which matches (else NULL), so
+ * that an id set can read each from its own index. */
 static enum ld_err value_test(struct compiler *c, const char *name, const struct prop *p, const char *op,
-                              const char *v, const char **out)
+                              const char *v, const char **out, const char **alt)
 {
+    *alt = NULL;
     struct arena *a = c->r->arena;
     static const struct {
         const char *op, *sql;
@@ -369,8 +373,7 @@ static enum ld_err value_test(struct compiler *c, const char *name, const struct
         *out = arena_printf(a, "%s = any(string_to_array(%s($%d::text), ','))", p->expr,
                             (p->flags & F_ARN) ? "lower" : "", k);
         if (p->type == VT_PARAM)
-            *out = arena_printf(a, "(%s or %s = any($%d::float8[]))", *out, num,
-                                add_param(c, number_array(c, v)));
+            *alt = arena_printf(a, "%s = any($%d::float8[])", num, add_param(c, number_array(c, v)));
         return LD_OK;
     }
     if (strcmp(op, "Equals") == 0 || strcmp(op, "NotEquals") == 0) {
@@ -396,7 +399,7 @@ static enum ld_err value_test(struct compiler *c, const char *name, const struct
             int k = add_param(c, v);
             *out = arena_printf(a, "%s = $%d::text", p->expr, k);
             if ((lit = number_text(a, v)))
-                *out = arena_printf(a, "(%s or %s = $%d::float8)", *out, num, add_param(c, lit));
+                *alt = arena_printf(a, "%s = $%d::float8", num, add_param(c, lit));
             return LD_OK;
         }
         }
@@ -465,14 +468,19 @@ static enum ld_err filter_condition(struct compiler *c, const cJSON *filter, con
     if (!v)
         return req_fail(c->r, LD_ERR_VALIDATION, "The filter on '%s' with operator %s needs a Value.", name,
                         op);
-    const char *test = NULL;
-    enum ld_err e = value_test(c, name, p, op, v, &test);
+    const char *test = NULL, *alt = NULL;
+    enum ld_err e = value_test(c, name, p, op, v, &test, &alt);
     if (e != LD_OK)
         return e;
     bool negate = strcmp(op, "NotEquals") == 0;
-    if (p->ids && !negate)
-        *out = id_set(a, arena_printf(a, "%s and %s", p->ids, test));
-    else if (p->from)
+    if (p->ids && !negate) {
+        const char *ids = arena_printf(a, "%s and %s", p->ids, test);
+        *out = id_set(a, alt ? arena_printf(a, "%s union all %s and %s", ids, p->ids, alt) : ids);
+        return LD_OK;
+    }
+    if (alt)
+        test = arena_printf(a, "(%s or %s)", test, alt);
+    if (p->from)
         out->sql = arena_printf(a, "%sexists(select 1%s and %s)", negate ? "not " : "", p->from, test);
     else
         out->sql = negate ? arena_printf(a, "not coalesce(%s, false)", test) : arena_printf(a, "(%s)", test);
