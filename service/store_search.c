@@ -52,8 +52,8 @@ enum ld_err store_search(struct request *r, struct search_spec *spec, struct sea
     /* The statement is planned once per connection: its shape, not the
      * values, decides the plan (id sets from indexes, the capped matches),
      * while a custom plan costs more than most searches take to run. JIT
-     * compilation would add tens of milliseconds to each. SET LOCAL keeps
-     * both to this transaction, which a failed request rolls back. */
+     * compilation would add tens of milliseconds to each. Both settings are
+     * local to this transaction, which a failed request rolls back. */
     if ((e = db_begin(r)) != LD_OK)
         return e;
     if (!db_run(r,
@@ -62,7 +62,7 @@ enum ld_err store_search(struct request *r, struct search_spec *spec, struct sea
                 0, NULL, NULL))
         return r->error;
     PGresult *res = db_run(r, q.text, q.param_count, q.params, NULL);
-    if (!res || (e = db_commit(r)) != LD_OK)
+    if (!res || db_commit(r) != LD_OK)
         return r->error;
     int rows = PQntuples(res);
     *total = db_int64(res, 0, COL_TOTAL);
