@@ -347,10 +347,14 @@ static enum ld_err wrong_type(struct compiler *c, const char *name, const char *
 }
 
 /* The comparison of the value expression(s) of `p` against `v` for operator
- * `op`; NotEquals gives the Equals test, which the caller negates. */
+ * `op`; NotEquals gives the Equals test, which the caller negates. A
+ * parameter's value may match as text or as a number: then `*out` is the text
+ * test and `*alt` the number test, either of which matches (else NULL), so
+ * that an id set can read each from its own index. */
 static enum ld_err value_test(struct compiler *c, const char *name, const struct prop *p, const char *op,
-                              const char *v, const char **out)
+                              const char *v, const char **out, const char **alt)
 {
+    *alt = NULL;
     struct arena *a = c->r->arena;
     static const struct {
         const char *op, *sql;
@@ -369,8 +373,7 @@ static enum ld_err value_test(struct compiler *c, const char *name, const struct
         *out = arena_printf(a, "%s = any(string_to_array(%s($%d::text), ','))", p->expr,
                             (p->flags & F_ARN) ? "lower" : "", k);
         if (p->type == VT_PARAM)
-            *out = arena_printf(a, "(%s or %s = any($%d::float8[]))", *out, num,
-                                add_param(c, number_array(c, v)));
+            *alt = arena_printf(a, "%s = any($%d::float8[])", num, add_param(c, number_array(c, v)));
         return LD_OK;
     }
     if (strcmp(op, "Equals") == 0 || strcmp(op, "NotEquals") == 0) {
@@ -396,7 +399,7 @@ static enum ld_err value_test(struct compiler *c, const char *name, const struct
             int k = add_param(c, v);
             *out = arena_printf(a, "%s = $%d::text", p->expr, k);
             if ((lit = number_text(a, v)))
-                *out = arena_printf(a, "(%s or %s = $%d::float8)", *out, num, add_param(c, lit));
+                *alt = arena_printf(a, "%s = $%d::float8", num, add_param(c, lit));
             return LD_OK;
         }
         }
@@ -465,14 +468,19 @@ static enum ld_err filter_condition(struct compiler *c, const cJSON *filter, con
     if (!v)
         return req_fail(c->r, LD_ERR_VALIDATION, "The filter on '%s' with operator %s needs a Value.", name,
                         op);
-    const char *test = NULL;
-    enum ld_err e = value_test(c, name, p, op, v, &test);
+    const char *test = NULL, *alt = NULL;
+    enum ld_err e = value_test(c, name, p, op, v, &test, &alt);
     if (e != LD_OK)
         return e;
     bool negate = strcmp(op, "NotEquals") == 0;
-    if (p->ids && !negate)
-        *out = id_set(a, arena_printf(a, "%s and %s", p->ids, test));
-    else if (p->from)
+    if (p->ids && !negate) {
+        const char *ids = arena_printf(a, "%s and %s", p->ids, test);
+        *out = id_set(a, alt ? arena_printf(a, "%s union all %s and %s", ids, p->ids, alt) : ids);
+        return LD_OK;
+    }
+    if (alt)
+        test = arena_printf(a, "(%s or %s)", test, alt);
+    if (p->from)
         out->sql = arena_printf(a, "%sexists(select 1%s and %s)", negate ? "not " : "", p->from, test);
     else
         out->sql = negate ? arena_printf(a, "not coalesce(%s, false)", test) : arena_printf(a, "(%s)", test);
@@ -611,54 +619,65 @@ struct sort_item {
 
 static const char *const casts[] = {"text", "float8", "timestamptz", "text"};
 
-static int sort_items(struct compiler *c, const struct prop *p, struct sort_item *items)
+/* The sort's columns into `items`, and in `*lateral` the FROM items they
+ * need. A nullable value is computed once per row in a lateral subquery
+ * (offset 0 keeps the planner from inlining it, which would evaluate the
+ * value once for its "is missing" flag and again for itself). */
+static int sort_items(struct compiler *c, const struct prop *p, struct sort_item *items, const char **lateral)
 {
+    struct arena *a = c->r->arena;
     bool asc = c->spec->ascending;
     int n = 0;
+    *lateral = "";
     if (p->flags & F_NOTNULL) {
         items[n++] = (struct sort_item){p->expr, casts[p->type], asc};
     } else {
         const char *exprs[2] = {p->type == VT_PARAM ? p->num : p->expr, p->type == VT_PARAM ? p->expr : NULL};
         const char *types[2] = {p->type == VT_PARAM ? "float8" : casts[p->type], "text"};
+        const char *values = "";
         for (int i = 0; i < 2 && exprs[i]; i++) {
-            const char *e =
-                p->from ? arena_printf(c->r->arena, "(select min(%s)%s)", exprs[i], p->from) : exprs[i];
-            items[n++] = (struct sort_item){arena_printf(c->r->arena, "(%s) is null", e), "boolean", true};
-            items[n++] = (struct sort_item){e, types[i], asc};
+            values = arena_printf(a, p->from ? "%s%smin(%s) as v%d" : "%s%s%s as v%d", values, i ? ", " : "",
+                                  exprs[i], i);
+            const char *v = arena_printf(a, "sv.v%d", i);
+            items[n++] = (struct sort_item){arena_printf(a, "%s is null", v), "boolean", true};
+            items[n++] = (struct sort_item){v, types[i], asc};
         }
+        *lateral =
+            arena_printf(a, " cross join lateral (select %s%s) sv", values, p->from ? p->from : " offset 0");
     }
     items[n++] = (struct sort_item){"entity.id", "int8", asc};
     return n;
 }
 
-/* Rows after the position: a row comparison when every item runs one way
- * (so an index on the sort key serves it), else the lexicographic expansion. */
-static const char *keyset(struct compiler *c, const struct sort_item *items, int n, const char *const *pos)
+/* Rows after the position whose cells are the parameters `k`: a row
+ * comparison when every item runs one way (so an index on the sort key
+ * serves it), else the lexicographic expansion. The items' values are their
+ * expressions, or with `col` the columns col0, col1, ... that hold them. */
+static const char *keyset(struct arena *a, const struct sort_item *items, int n, const int *k,
+                          const char *col)
 {
-    struct arena *a = c->r->arena;
+    const char **v = arena_alloc(a, (size_t)n * sizeof *v);
     bool uniform = true;
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
+        v[i] = col ? arena_printf(a, "%s%d", col, i) : items[i].expr;
         uniform =
             uniform && items[i].ascending == items[0].ascending && strcmp(items[i].cast, "boolean") != 0;
+    }
     if (uniform) {
         const char *lhs = "", *rhs = "";
         for (int i = 0; i < n; i++) {
-            lhs = arena_printf(a, "%s%s%s", lhs, i ? ", " : "", items[i].expr);
-            rhs = arena_printf(a, "%s%s$%d::%s", rhs, i ? ", " : "", add_param(c, pos[i]), items[i].cast);
+            lhs = arena_printf(a, "%s%s%s", lhs, i ? ", " : "", v[i]);
+            rhs = arena_printf(a, "%s%s$%d::%s", rhs, i ? ", " : "", k[i], items[i].cast);
         }
         return arena_printf(a, "(%s) %s (%s)", lhs, items[0].ascending ? ">" : "<", rhs);
     }
     const char *any = NULL;
-    int *k = arena_alloc(a, (size_t)n * sizeof *k);
-    for (int i = 0; i < n; i++)
-        k[i] = add_param(c, pos[i]);
     for (int i = 0; i < n; i++) {
         const char *all = "";
         for (int j = 0; j < i; j++)
-            all = arena_printf(a, "%s%s is not distinct from $%d::%s and ", all, items[j].expr, k[j],
-                               items[j].cast);
-        const char *term = arena_printf(a, "(%s%s %s $%d::%s)", all, items[i].expr,
-                                        items[i].ascending ? ">" : "<", k[i], items[i].cast);
+            all = arena_printf(a, "%s%s is not distinct from $%d::%s and ", all, v[j], k[j], items[j].cast);
+        const char *term = arena_printf(a, "(%s%s %s $%d::%s)", all, v[i], items[i].ascending ? ">" : "<",
+                                        k[i], items[i].cast);
         any = any ? arena_printf(a, "%s or %s", any, term) : term;
     }
     return arena_printf(a, "(%s)", any);
@@ -703,34 +722,51 @@ enum ld_err search_compile(struct request *r, const struct search_spec *spec, st
     if ((e = resolve(&c, spec->sort_by ? spec->sort_by : "LastModifiedTime", &sort)) != LD_OK)
         return e;
     struct sort_item items[5];
-    int n = sort_items(&c, &sort, items);
+    const char *lateral;
+    int n = sort_items(&c, &sort, items, &lateral);
     out->fingerprint = fingerprint(r, spec);
-    const char *page_where = where;
+    /* The position after which the page starts, as a condition on the sort
+     * expressions (`after`) and on the sort-key columns of m (`m_after`). */
+    const char *after = "", *m_after = "";
     if (spec->next_token) {
         const char **cells = arena_alloc(a, (size_t)n * sizeof *cells);
         if (!token_decode(a, spec->next_token, out->fingerprint, cells, (size_t)n))
             return req_fail(r, LD_ERR_VALIDATION, "The NextToken is not valid for this request.");
+        int *k = arena_alloc(a, (size_t)n * sizeof *k);
         for (int i = 0; i < n; i++) {
             if (cells[i][0] != 'v' && strcmp(cells[i], "n") != 0)
                 return req_fail(r, LD_ERR_VALIDATION, "The NextToken is not valid for this request.");
-            cells[i] = cells[i][0] == 'v' ? cells[i] + 1 : NULL;
+            k[i] = add_param(&c, cells[i][0] == 'v' ? cells[i] + 1 : NULL);
         }
-        page_where = arena_printf(a, "%s and %s", where, keyset(&c, items, n, cells));
+        after = arena_printf(a, " and %s", keyset(a, items, n, k, NULL));
+        m_after = arena_printf(a, " and %s", keyset(a, items, n, k, "sk"));
     }
-    const char *keys = "", *order = "", *text_keys = "";
+    const char *keys = "", *key_cols = "", *order = "", *text_keys = "";
     for (int i = 0; i < n; i++) {
         const char *sep = i ? ", " : "";
         keys = arena_printf(a, "%s, %s as sk%d", keys, items[i].expr, i);
+        key_cols = arena_printf(a, "%s, s.sk%d", key_cols, i);
         order = arena_printf(a, "%s%ssk%d %s", order, sep, i, items[i].ascending ? "asc" : "desc");
         text_keys = arena_printf(a, "%s, sk%d::text as tk%d", text_keys, i, i);
     }
     int limit = add_param(&c, arena_printf(a, "%d", spec->limit + 1));
+    /* The matches are found once, with their sort keys, up to the cap: they
+     * give the total and, when they are all of them, the page is sorted from
+     * them alone and only its rows are read again. Past the cap the page is
+     * the first rows of the whole filter in sort order, which an index on the
+     * sort key can walk. A branch whose condition on the count fails is not run
+     * (the second's stands outside its LIMIT, so that not even the
+     * subqueries of its filter run). */
     out->text = arena_printf(
         a,
-        "select t.n, p.* from (select count(*) as n from (select 1 from entity where %s limit %d) c) t"
-        " left join lateral (select %s%s from (select entity.*%s from entity where %s order by %s limit $%d)"
-        " entity order by %s) p on true",
-        where, SEARCH_TOTAL_CAP + 1, spec->columns, text_keys, keys, page_where, order, limit, order);
+        "with m as materialized (select entity.id%s from entity%s where %s limit %d)"
+        " select t.n, p.* from (select count(*) as n from m) t left join lateral (select %s%s from ("
+        "(select entity.*%s from (select * from m where t.n <= %d%s order by %s limit $%d) s"
+        " join entity on entity.id = s.id)"
+        " union all (select * from (select entity.*%s from entity%s where %s%s order by %s limit $%d) b"
+        " where t.n > %d)) entity order by %s) p on true",
+        keys, lateral, where, SEARCH_TOTAL_CAP + 1, spec->columns, text_keys, key_cols, SEARCH_TOTAL_CAP,
+        m_after, order, limit, keys, lateral, where, after, order, limit, SEARCH_TOTAL_CAP, order);
     out->params = c.params;
     out->param_count = c.n;
     out->key_count = n;

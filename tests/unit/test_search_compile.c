@@ -220,3 +220,54 @@ Test(search_compile, at_most_fifty_conditions)
     cr_assert_eq(compile(json, NULL, false, NULL, &q), LD_ERR_VALIDATION); /* 3 + 48 = 51 */
     cr_assert_not_null(strstr(r.message, "51"), "%s", r.message);
 }
+
+Test(search_compile, matches_are_found_once_for_the_total_and_the_page)
+{
+    struct search_sql q;
+    cr_assert_eq(compile("{\"Filters\": [{\"Name\": \"Metrics.acc.Max\", \"Operator\": \"GreaterThan\","
+                         " \"Value\": \"0.5\"}, {\"Name\": \"Parameters.p\", \"Value\": \"13\"}]}",
+                         "Metrics.acc.Max", false, NULL, &q),
+                 LD_OK, "%s", r.message);
+    /* The matches, with their sort keys, once; the total counts them. */
+    cr_assert_eq(
+        strncmp(q.text,
+                "with m as materialized (select entity.id, sv.v0 is null as sk0, sv.v0 as sk1,"
+                " entity.id as sk2 from entity cross join lateral (select (select max(ms.max)",
+                strlen("with m as materialized (select entity.id, sv.v0 is null as sk0, sv.v0 as sk1,"
+                       " entity.id as sk2 from entity cross join lateral (select (select max(ms.max)")),
+        0, "%s", q.text);
+    cr_assert_not_null(strstr(q.text, "(select count(*) as n from m) t"), "%s", q.text);
+    /* Within the cap the page is sorted from m and only its rows are read again. */
+    cr_assert_not_null(strstr(q.text,
+                              "(select * from m where t.n <= 10000 order by sk0 asc, sk1 desc, sk2 desc"
+                              " limit $9) s join entity on entity.id = s.id"),
+                       "%s", q.text);
+    /* Past it, the whole filter in sort order, gated outside its LIMIT. */
+    cr_assert_not_null(strstr(q.text, "limit $9) b where t.n > 10000)"), "%s", q.text);
+    /* A parameter's text and number matches are two id sets, each from its own index. */
+    cr_assert_not_null(strstr(q.text, "a.key = $5 and a.txt = $6::text union all select a.entity_id from "
+                                      "search_param a where a.tenant_id = $1 and a.key = $5 and a.num = "
+                                      "$7::float8"),
+                       "%s", q.text);
+}
+
+Test(search_compile, a_page_token_positions_both_branches)
+{
+    struct search_sql q;
+    cr_assert_eq(compile(NULL, "Parameters.lr", true, NULL, &q), LD_OK);
+    const char *keys[] = {"false", "0.5", "true", NULL, "9"};
+    const char *token = search_next_token(a, &q, keys, 5);
+    cr_assert_eq(compile(NULL, "Parameters.lr", true, token, &q), LD_OK, "%s", r.message);
+    /* The same position over m's key columns and over the sort values themselves. */
+    cr_assert_not_null(strstr(q.text,
+                              "(sk0 > $4::boolean) or (sk0 is not distinct from $4::boolean and sk1 > "
+                              "$5::float8)"),
+                       "%s", q.text);
+    cr_assert_not_null(strstr(q.text, "(sv.v0 is null > $4::boolean) or (sv.v0 is null is not distinct from "
+                                      "$4::boolean and sv.v0 > $5::float8)"),
+                       "%s", q.text);
+    /* Both sort values of a parameter come from one aggregate over its rows. */
+    cr_assert_not_null(strstr(q.text, "cross join lateral (select min(a.num) as v0, min(a.txt) as v1 from "
+                                      "search_param a where a.entity_id = entity.id"),
+                       "%s", q.text);
+}
