@@ -122,10 +122,12 @@ static bool connect_now(struct store *st)
         fputs("lineaged: database connection restored\n", stderr);
     st->down = false;
     st->connects++;
-    /* A runaway statement must not hold a worker forever. The service role
-     * of sql/004_isolation.sql is bound by row-level security, which the
-     * owner that connected is not. */
-    PGresult *res = PQexec(st->conn, "set statement_timeout = '30s'; set role lineaged_service");
+    /* A runaway statement must not hold a worker forever. JIT compilation
+     * costs tens of milliseconds where the service's statements take one. The
+     * service role of sql/004_isolation.sql is bound by row-level security,
+     * which the owner that connected is not. */
+    PGresult *res =
+        PQexec(st->conn, "set statement_timeout = '30s'; set jit = off; set role lineaged_service");
     bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
     if (!ok)
         fprintf(stderr, "lineaged: cannot take the service role: %s", PQresultErrorMessage(res));
