@@ -89,7 +89,7 @@ done
 # most of the graph, so QueryLineage stops at its vertex budget (an error) and
 # the native API answers within its budget, with truncation markers.
 hub_status() {
-    curl -s -o "$WORK/hub.json" -w '%{http_code} %{time_total}' -X POST "$URL/" \
+    curl -s -o "$WORK/hub.json" -w '%{http_code} %{time_total}\n' -X POST "$URL/" \
         -H 'X-Amz-Target: SageMaker.QueryLineage' -H 'Content-Type: application/x-amz-json-1.1' \
         -d "{\"StartArns\":[\"$ARN:artifact/raw-3\"],\"Direction\":\"Descendants\",\"MaxDepth\":$1}"
 }
