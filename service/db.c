@@ -29,7 +29,7 @@ struct tenant_slot {
 struct store {
     char *conninfo;
     PGconn *conn;
-    int tx_depth; /* nested begins; only the outermost reaches the database */
+    int tx_depth;  /* nested begins; only the outermost reaches the database */
     bool conflict; /* the request failed on a deadlock or serialisation failure */
     unsigned long connects;
     bool down;       /* the last attempt to connect failed */
@@ -39,6 +39,8 @@ struct store {
     unsigned tenant_count;
     int32_t pending_tenant; /* a tenant row the open transaction inserted: not cached until it commits */
     char audit_request[96]; /* the request whose caller the session's lineaged.* settings name */
+    bool audit_pending;     /* db_audit asked for them: the next statement carries them */
+    int32_t audit_tenant;
 };
 
 static uint64_t fnv1a(const char *s)
@@ -57,6 +59,7 @@ static void forget_connection(struct store *st)
     st->tx_depth = 0;
     st->pending_tenant = 0;
     st->audit_request[0] = '\0';
+    st->audit_pending = false;
     for (unsigned i = 0; i < STMT_SLOTS; i++) {
         free(st->stmts[i].sql);
         st->stmts[i].sql = NULL;
@@ -155,7 +158,9 @@ bool store_end_request(struct store *st)
     if (st->tx_depth > 0 && st->conn) {
         PGresult *res = PQexec(st->conn, "rollback");
         PQclear(res);
+        st->audit_request[0] = '\0'; /* settings made in the transaction went with it */
     }
+    st->audit_pending = false;
     st->tx_depth = 0;
     st->pending_tenant = 0;
     bool conflict = st->conflict;
@@ -239,6 +244,79 @@ static const char *prepared_name(struct request *r, const char *sql, int n, char
     return "";
 }
 
+/* The caller's names for the history triggers; session-wide (not
+ * transaction-local), so a request sets them once however many statements
+ * and transactions it runs. */
+#define AUDIT_SQL                                                                                            \
+    "select set_config('lineaged.request_id', $1, false), set_config('lineaged.access_key', $2, false),"     \
+    " set_config('lineaged.operation', $3, false), set_config('lineaged.tenant', $4, false)"
+
+static int send_statement(PGconn *c, const char *stmt, const char *sql, int n, const char *const *vals)
+{
+    return *stmt ? PQsendQueryPrepared(c, stmt, n, vals, NULL, NULL, 0)
+                 : PQsendQueryParams(c, sql, n, NULL, vals, NULL, NULL, 0);
+}
+
+/* The next result of a pipeline and the NULL that ends it. */
+static PGresult *pipeline_result(PGconn *c)
+{
+    PGresult *res = PQgetResult(c), *end;
+    while ((end = PQgetResult(c)))
+        PQclear(end);
+    return res;
+}
+
+/* Runs the statement; when db_audit asked for the caller's settings, they
+ * go first in the same round trip (a libpq pipeline), so naming the caller
+ * costs the write path no extra wait on the database. A failed statement
+ * leaves them asked for, as a failure outside a transaction undoes them.
+ * Sets *out to the statement's result (NULL when libpq has none); false
+ * when the request has already failed. */
+static bool exec_statement(struct request *r, const char *stmt, const char *sql, int n,
+                           const char *const *vals, PGresult **out)
+{
+    struct store *st = r->store;
+    PGconn *c = st->conn;
+    if (!st->audit_pending) {
+        *out = *stmt ? PQexecPrepared(c, stmt, n, vals, NULL, NULL, 0)
+                     : PQexecParams(c, sql, n, NULL, vals, NULL, NULL, 0);
+        return true;
+    }
+    char name[24];
+    const char *audit = prepared_name(r, AUDIT_SQL, 4, name);
+    if (!audit)
+        return false;
+    const char *audit_vals[] = {r->id, r->access_key, r->operation ? r->operation : "",
+                                db_param_int(r, st->audit_tenant)};
+    PGresult *audit_res = NULL, *res = NULL;
+    if (PQenterPipelineMode(c) && send_statement(c, audit, AUDIT_SQL, 4, audit_vals) &&
+        send_statement(c, stmt, sql, n, vals) && PQpipelineSync(c)) {
+        audit_res = pipeline_result(c);
+        res = pipeline_result(c);
+        PQclear(PQgetResult(c)); /* the sync */
+    }
+    if (!PQexitPipelineMode(c)) { /* results left unread: the connection is unusable */
+        PQclear(audit_res);
+        PQclear(res);
+        forget_connection(st);
+        fail_unavailable(r);
+        return false;
+    }
+    if (PQresultStatus(audit_res) != PGRES_TUPLES_OK) {
+        PQclear(res);
+        *out = audit_res;
+        return true;
+    }
+    PQclear(audit_res);
+    ExecStatusType status = PQresultStatus(res);
+    if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
+        st->audit_pending = false;
+        snprintf(st->audit_request, sizeof st->audit_request, "%s", r->id);
+    }
+    *out = res;
+    return true;
+}
+
 PGresult *db_run(struct request *r, const char *sql, int n, const char *const *vals, struct db_violation *v)
 {
     struct store *st = r->store;
@@ -250,8 +328,9 @@ PGresult *db_run(struct request *r, const char *sql, int n, const char *const *v
     const char *stmt = prepared_name(r, sql, n, name);
     if (!stmt)
         return NULL;
-    PGresult *res = *stmt ? PQexecPrepared(st->conn, stmt, n, vals, NULL, NULL, 0)
-                          : PQexecParams(st->conn, sql, n, NULL, vals, NULL, NULL, 0);
+    PGresult *res = NULL;
+    if (!exec_statement(r, stmt, sql, n, vals, &res))
+        return NULL;
     ExecStatusType status = PQresultStatus(res);
     if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
         arena_defer(r->arena, clear_result, res);
@@ -355,21 +434,10 @@ enum ld_err db_audit(struct request *r)
     struct store *st = r->store;
     if (st->conn && PQstatus(st->conn) == CONNECTION_OK && strcmp(st->audit_request, r->id) == 0)
         return LD_OK;
-    int32_t tenant = 0;
-    enum ld_err e = db_tenant(r, false, &tenant);
-    if (e != LD_OK)
-        return e;
-    /* Session-wide (not transaction-local) so that a write running as one
-     * statement outside a transaction costs this one round trip, once. */
-    const char *vals[] = {r->id, r->access_key, r->operation ? r->operation : "", db_param_int(r, tenant)};
-    if (!db_run(
-            r,
-            "select set_config('lineaged.request_id', $1, false), set_config('lineaged.access_key', $2,"
-            " false), set_config('lineaged.operation', $3, false), set_config('lineaged.tenant', $4, false)",
-            4, vals, NULL))
-        return r->error;
-    snprintf(st->audit_request, sizeof st->audit_request, "%s", r->id);
-    return LD_OK;
+    enum ld_err e = db_tenant(r, false, &st->audit_tenant);
+    if (e == LD_OK)
+        st->audit_pending = true;
+    return e;
 }
 
 const char *db_lineage_group_arn(struct request *r)
