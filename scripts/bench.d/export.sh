@@ -2,7 +2,7 @@
 # scripts/bench export: lineage-export of a 100,000-vertex subgraph as DOT and JSON (live and as
 # of now, through the history) and of a 2,047-vertex one as SVG, in a database of ~200,000
 # entities; wall time and peak memory from /usr/bin/time -v. Then the cost of the history
-# triggers on CreateArtifact and AddAssociation: the same wrk runs with them on and off.
+# triggers on CreateArtifact and AddAssociation, as scripts/bench history measures it.
 
 call "$URL" CreateContext '{"ContextName":"bench-seed","ContextType":"Seed","Source":{"SourceUri":"s3://seed"}}'
 TENANT=$(psql -tA -c "select id from tenant where account = '$ACCOUNT' and region = '$REGION'")
@@ -56,30 +56,5 @@ export_run "SVG, 2,047-vertex subgraph" --start "$ARN:artifact/y-0-0" --up 0 --d
 export_run "DOT, 2,047-vertex subgraph (for scale)" --start "$ARN:artifact/y-0-0" --up 0 --down 10 --budget 5000 --format dot
 echo "targets: DOT/JSON of 100,000 under 2 s, SVG of 2,000 under 5 s, memory by subgraph size"
 
-# History triggers on and off, same binary and database (the per-request set_config stays).
-echo
-row "ingest with history triggers on / off" "requests/s" "p50 ms" "p99 ms" "on vs off"
-psql -c "insert into entity (tenant_id, kind, name, name_key, arn, vertex_type, created_at, modified_at)
-  select $TENANT, 5, 'h-' || i, 'h-' || i, '$ARN:action/h-' || i, 'Bench', now(), now()
-  from generate_series(1, 2) t, generate_series(t * 1000000 + 1, t * 1000000 + 200000) i"
-for target in CreateArtifact AddAssociation; do
-    declare -A res=()
-    for mode in on off; do
-        if [[ $mode == off ]]; then
-            psql -c "alter table entity disable trigger entity_history; alter table association disable trigger association_history"
-        fi
-        if [[ $target == CreateArtifact ]]; then
-            res[$mode]=$(run "$URL" CreateArtifact '{"Source":{"SourceUri":"s3://bench/%r/%n"},"ArtifactType":"DataSet"}')
-        else
-            res[$mode]=$(run "$URL" AddAssociation \
-                "{\"SourceArn\":\"$ARN:action/h-%i\",\"DestinationArn\":\"$ARN:context/x-2-%R\",\"AssociationType\":\"ContributedTo\"}" \
-                BENCH_RANGE=9)
-            psql -c "delete from association where source_id in (select id from entity where name like 'h-%')"
-        fi
-        psql -c "alter table entity enable trigger entity_history; alter table association enable trigger association_history"
-    done
-    read -r on_rps on_p50 on_p99 <<<"${res[on]}"
-    read -r off_rps off_p50 off_p99 <<<"${res[off]}"
-    row "$target, history on" "$on_rps" "$on_p50" "$on_p99" "$(ratio "$on_rps" "$off_rps") of off"
-    row "$target, history off" "$off_rps" "$off_p50" "$off_p99" ""
-done
+# The cost of the history triggers on ingest: scripts/bench history.
+. "$ROOT/scripts/bench.d/history.sh"
