@@ -1,6 +1,7 @@
-/* Exports of a lineage view: JSON in the native API's shape, and DOT and SVG
- * built with Graphviz (cgraph for the graph, gvc for layout and rendering).
- * Graphviz keeps global state, so every use of it holds one lock. */
+/* Exports of a lineage view: JSON in the native API's shape, DOT written
+ * directly, and SVG through Graphviz (cgraph for the graph, gvc for layout
+ * and rendering); one drawing walk feeds both. Graphviz keeps global state,
+ * so every use of it holds one lock. */
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
 #include <graphviz/gvplugin.h>
