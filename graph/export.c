@@ -495,12 +495,20 @@ static void build_node(struct drawing *d, const char *name, const char *const *v
     set_all(agnode(b->current, (char *)name, 1), vals, NODE_ATTRS, node_attrs);
 }
 
+/* The edge's label goes in as an external label (xlabel): dot ranks a label
+ * as a node of its own, which took a 2,286-vertex pipeline subgraph's layout
+ * from 0.9 s to 4.4 s; an xlabel is placed after the layout. */
 static void build_edge(struct drawing *d, const char *tail, const char *head, const char *const *vals)
 {
     struct graph_builder *b = (struct graph_builder *)d;
     Agedge_t *e =
         agedge(b->root, agnode(b->root, (char *)tail, 0), agnode(b->root, (char *)head, 0), NULL, 1);
-    set_all(e, vals, EDGE_ATTRS, edge_attrs);
+    const char *layout_vals[EDGE_ATTRS];
+    memcpy(layout_vals, vals, sizeof layout_vals);
+    layout_vals[E_LABEL] = NULL;
+    set_all(e, layout_vals, EDGE_ATTRS, edge_attrs);
+    if (vals[E_LABEL])
+        agset(e, "xlabel", (char *)vals[E_LABEL]);
 }
 
 static void close_graph(void *g)
@@ -521,6 +529,7 @@ static Agraph_t *build_graph(struct arena *scratch, const struct lineage_view *v
         agattr(g, AGNODE, (char *)node_attrs[i].name, (char *)node_attrs[i].fallback);
     for (size_t i = 0; i < EDGE_ATTRS; i++)
         agattr(g, AGEDGE, (char *)edge_attrs[i].name, (char *)edge_attrs[i].fallback);
+    agattr(g, AGEDGE, "xlabel", "");
     struct graph_builder b = {{build_subgraph, build_end, build_node, build_edge}, g, g};
     draw_view(scratch, view, &b.d);
     return g;

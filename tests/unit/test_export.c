@@ -353,6 +353,7 @@ Test(export, svg_holds_every_vertex_edge_and_stub)
         cr_expect(strstr(svg, title), "no %s", title);
     }
     cr_expect(strstr(svg, ">3 more</text>"));
+    cr_expect(strstr(svg, ">AssociatedWith</text>"), "edge labels are drawn");
     cr_expect(strstr(svg, ">Legend</text>"));
 }
 
