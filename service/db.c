@@ -257,7 +257,9 @@ bool store_end_request(struct store *st)
     if (st->tx_depth > 0 && st->conn) {
         PGresult *res = PQexec(st->conn, "rollback");
         PQclear(res);
+        /* Settings made in the transaction went with it. */
         st->scope_set = false;
+        st->audit_request[0] = '\0';
     }
     st->tx_depth = 0;
     st->pending_tenant = 0;

@@ -72,11 +72,13 @@ void export_json(const struct lineage_view *view, cJSON *out);
 /* The view as a Graphviz DOT document: vertices styled by lineage type and
  * Type and labelled with name and Type, edges labelled with their association
  * type, truncation markers as "N more" stubs, a legend, layers left to right.
- * Deterministic for a view. Returns text from `a` (length in *len), or NULL
- * when Graphviz fails. */
+ * Deterministic for a view; written directly (not through Graphviz), in the
+ * text cgraph's writer gives the same graph. Returns text owned by `a`
+ * (length in *len), or NULL when the text cannot be built. */
 const char *export_dot(struct arena *a, const struct lineage_view *view, size_t *len);
 
-/* The same graph laid out by dot and rendered as SVG; text from `a`, or NULL. */
+/* The same graph (one drawing feeds both) laid out by dot and rendered as
+ * SVG; text from `a`, or NULL when Graphviz fails. */
 const char *export_svg(struct arena *a, const struct lineage_view *view, size_t *len);
 
 #endif

@@ -1,39 +1,18 @@
 # shellcheck shell=bash disable=SC2154 # sourced by scripts/bench: URL, DB, ARN, ACCOUNT, REGION, run, row, psql
-# scripts/bench export: lineage-export of a 100,000-vertex subgraph as DOT and JSON (live and as
-# of now, through the history) and of a 2,047-vertex one as SVG, in a database of ~200,000
-# entities; wall time and peak memory from /usr/bin/time -v. Then the cost of the history
-# triggers on CreateArtifact and AddAssociation: the same wrk runs with them on and off.
+# scripts/bench export: lineage-export of subgraphs of the million-vertex pipeline graph of
+# scripts/bench.d/lineage_graph.sql (as scripts/bench lineage loads it, straight into the
+# schema, so the history triggers record every row): DOT and JSON of ~100,000 vertices (live
+# and as of now, through the history) and SVG of 2,000; wall time and peak memory from
+# /usr/bin/time -v. Then the cost of the history triggers on CreateArtifact and AddAssociation,
+# as scripts/bench history measures it.
 
-call "$URL" CreateContext '{"ContextName":"bench-seed","ContextType":"Seed","Source":{"SourceUri":"s3://seed"}}'
-TENANT=$(psql -tA -c "select id from tenant where account = '$ACCOUNT' and region = '$REGION'")
-# x: twelve layers, layer l of min(3^l, 35238) vertices (100,000 in all), each vertex feeding
-# three of the next layer; y: a binary tree of 2,047; z: 100,000 vertices nothing reaches.
-# Loaded straight into the schema, so the history triggers record every row.
-psql <<SQL
-create table bench_v (id bigint, tree text, l int, i int);
-with v (tree, l, i) as (
-    select 'x', l, i from generate_series(0, 11) l, generate_series(0, least(power(3, l)::int, 35238) - 1) i
-    union all select 'y', l, i from generate_series(0, 10) l, generate_series(0, power(2, l)::int - 1) i
-    union all select 'z', 0, i from generate_series(0, 99999) i),
-ins as (insert into entity (tenant_id, kind, name, name_key, arn, vertex_type, created_at, modified_at)
-    select $TENANT, 4 + l % 3, tree || '-' || l || '-' || i, tree || '-' || l || '-' || i,
-           '$ARN:' || (array['artifact', 'action', 'context'])[1 + l % 3] || '/' || tree || '-' || l || '-' || i,
-           (array['DataSet', 'Processing', 'Model'])[1 + l % 3], now(), now() from v
-    returning id, name)
-insert into bench_v select id, split_part(name, '-', 1), split_part(name, '-', 2)::int, split_part(name, '-', 3)::int
-    from ins;
-create index on bench_v (tree, l, i);
-insert into association (tenant_id, source_id, destination_id, association_type, created_at)
-    select $TENANT, a.id, b.id, 'ContributedTo', now() from bench_v a, generate_series(0, 2) j, bench_v b
-    where a.tree = 'x' and b.tree = 'x' and b.l = a.l + 1 and b.i = (3 * a.i + j) % least(power(3, a.l + 1)::int, 35238);
-insert into association (tenant_id, source_id, destination_id, association_type, created_at)
-    select $TENANT, a.id, b.id, 'Produced', now() from bench_v a, generate_series(0, 1) j, bench_v b
-    where a.tree = 'y' and b.tree = 'y' and b.l = a.l + 1 and b.i = 2 * a.i + j;
-analyze;
-SQL
+TENANT=$(psql -tA -c "insert into tenant (account, region) values ('$ACCOUNT', '$REGION')
+  on conflict do nothing; select id from tenant where account = '$ACCOUNT' and region = '$REGION'" | tail -1)
+SECONDS=0
+psql -v tenant="$TENANT" -v arn="$ARN" -v with_history=1 -f "$ROOT/scripts/bench.d/lineage_graph.sql" >/dev/null
 counts=$(psql -tA -F ' ' -c "select (select count(*) from entity), (select count(*) from association), (select count(*) from history)")
 echo
-echo "export: database of $counts entities, associations and history rows"
+echo "export: database of $counts entities, associations and history rows (loaded in ${SECONDS}s)"
 printf '%-46s %10s %10s %12s %10s\n' "export" "vertices" "wall s" "peak MiB" "bytes"
 
 # export NAME ARGS...: one timed lineage-export run, printed as a row.
@@ -48,38 +27,18 @@ export_run() {
         "$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["counts"]["vertices"])' "$out.manifest.json")" \
         "$wall" "$rss" "$(stat -c %s "$out")"
 }
-BIG=(--start "$ARN:artifact/x-0-0" --up 0 --down 11 --budget 100000)
+# Everything downstream of six hub datasets: 101,823 vertices. The processing jobs and
+# feature sets of three: about 2,000.
+BIG=(--up 0 --down 6 --budget 100000)
+for i in 0 1 2 3 4 5; do BIG+=(--start "$ARN:artifact/raw-$i"); done
+SMALL=(--start "$ARN:artifact/raw-0" --start "$ARN:artifact/raw-1" --start "$ARN:artifact/raw-2" --up 0 --down 2)
 export_run "DOT, 100,000-vertex subgraph" "${BIG[@]}" --format dot
 export_run "JSON, 100,000-vertex subgraph" "${BIG[@]}" --format json
 export_run "DOT, the same as of now (from history)" "${BIG[@]}" --format dot --as-of "$(date -u +%s)"
-export_run "SVG, 2,047-vertex subgraph" --start "$ARN:artifact/y-0-0" --up 0 --down 10 --budget 5000 --format svg
-export_run "DOT, 2,047-vertex subgraph (for scale)" --start "$ARN:artifact/y-0-0" --up 0 --down 10 --budget 5000 --format dot
+export_run "SVG, 2,000-vertex subgraph" "${SMALL[@]}" --format svg
+export_run "DOT, 2,000-vertex subgraph (for scale)" "${SMALL[@]}" --format dot
 echo "targets: DOT/JSON of 100,000 under 2 s, SVG of 2,000 under 5 s, memory by subgraph size"
 
-# History triggers on and off, same binary and database (the per-request set_config stays).
-echo
-row "ingest with history triggers on / off" "requests/s" "p50 ms" "p99 ms" "on vs off"
-psql -c "insert into entity (tenant_id, kind, name, name_key, arn, vertex_type, created_at, modified_at)
-  select $TENANT, 5, 'h-' || i, 'h-' || i, '$ARN:action/h-' || i, 'Bench', now(), now()
-  from generate_series(1, 2) t, generate_series(t * 1000000 + 1, t * 1000000 + 200000) i"
-for target in CreateArtifact AddAssociation; do
-    declare -A res=()
-    for mode in on off; do
-        if [[ $mode == off ]]; then
-            psql -c "alter table entity disable trigger entity_history; alter table association disable trigger association_history"
-        fi
-        if [[ $target == CreateArtifact ]]; then
-            res[$mode]=$(run "$URL" CreateArtifact '{"Source":{"SourceUri":"s3://bench/%r/%n"},"ArtifactType":"DataSet"}')
-        else
-            res[$mode]=$(run "$URL" AddAssociation \
-                "{\"SourceArn\":\"$ARN:action/h-%i\",\"DestinationArn\":\"$ARN:context/x-2-%R\",\"AssociationType\":\"ContributedTo\"}" \
-                BENCH_RANGE=9)
-            psql -c "delete from association where source_id in (select id from entity where name like 'h-%')"
-        fi
-        psql -c "alter table entity enable trigger entity_history; alter table association enable trigger association_history"
-    done
-    read -r on_rps on_p50 on_p99 <<<"${res[on]}"
-    read -r off_rps off_p50 off_p99 <<<"${res[off]}"
-    row "$target, history on" "$on_rps" "$on_p50" "$on_p99" "$(ratio "$on_rps" "$off_rps") of off"
-    row "$target, history off" "$off_rps" "$off_p50" "$off_p99" ""
-done
+# The cost of the history triggers on ingest: scripts/bench history.
+# shellcheck source=scripts/bench.d/history.sh
+. "$ROOT/scripts/bench.d/history.sh"

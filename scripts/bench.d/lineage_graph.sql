@@ -4,11 +4,15 @@
 -- 1,000,000 vertices, about 2,900,000 associations. Fan-in and fan-out come
 -- from bijections (i * p + k * q) mod n, so every vertex of a layer has the
 -- same degree; raw datasets 0..19 are hubs, each also read by 5,000 processing jobs.
--- Variables: :tenant (tenant id), :arn (ARN prefix "arn:aws:sagemaker:R:A").
+-- Variables: :tenant (tenant id), :arn (ARN prefix "arn:aws:sagemaker:R:A"), :with_history.
 \set ON_ERROR_STOP on
 -- A bulk load of rows known to be consistent: no per-row triggers (audit
--- trail, search rows, foreign-key checks), as a restore would load them.
+-- trail, search rows, foreign-key checks), as a restore would load them;
+-- with -v with_history=1 the triggers run, so the history holds every row.
+\if :{?with_history}
+\else
 set session_replication_role = replica;
+\endif
 begin;
 create temp table layer (name text primary key, first_id bigint, n int);
 

@@ -1,8 +1,10 @@
 /* The export module without a database: walks merged into a view (each
  * vertex once at its nearest layer), and the view's JSON and DOT compared
  * with golden files in tests/data (LINEAGED_UPDATE_GOLDEN=1 rewrites them),
- * and its SVG checked for every vertex, edge and stub. */
+ * its DOT read back by Graphviz's own parser, and its SVG checked for every
+ * vertex, edge and stub. */
 #include <criterion/criterion.h>
+#include <graphviz/cgraph.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,6 +198,142 @@ Test(export, dot_labels_show_backslashes_and_unnamed_vertices_by_resource_id)
     cr_expect(strstr(dot, "cluster_legend"));
 }
 
+static void close_graph(void *g)
+{
+    agclose(g);
+}
+
+/* The DOT text parsed by cgraph; agclose registered on the test arena. */
+static Agraph_t *parse_dot(const char *dot)
+{
+    Agraph_t *g = agmemread(dot);
+    cr_assert(g, "cgraph cannot read:\n%s", dot);
+    arena_defer(a, close_graph, g);
+    return g;
+}
+
+static const char *attr(void *obj, const char *name)
+{
+    const char *v = agget(obj, (char *)name);
+    return v ? v : "(undeclared)";
+}
+
+/* The subgraph of `g` holding `n`, or NULL. */
+static Agraph_t *holder(Agraph_t *g, Agnode_t *n)
+{
+    for (Agraph_t *s = agfstsubg(g); s; s = agnxtsubg(s))
+        if (agidnode(s, AGID(n), 0))
+            return s;
+    return NULL;
+}
+
+Test(export, dot_reads_back_as_the_same_graph_and_cgraph_writes_it_unchanged)
+{
+    struct lineage_view view;
+    build(&view);
+    size_t len = 0;
+    const char *dot = export_dot(a, &view, &len);
+    cr_assert(dot);
+    Agraph_t *g = parse_dot(dot);
+    /* The vertices, 2 stubs and 5 legend entries; the edges and 2 stub edges. */
+    cr_expect_eq(agnnodes(g), (int)view.vertex_count + 2 + 5);
+    cr_expect_eq(agnedges(g), (int)view.edge_count + 2);
+    cr_expect_str_eq(attr(g, "rankdir"), "LR");
+    for (size_t i = 0; i < view.vertex_count; i++) {
+        Agnode_t *n = agnode(g, (char *)view.vertices[i].v->arn, 0);
+        cr_assert(n, "no node %s", view.vertices[i].v->arn);
+        cr_expect_str_eq(attr(n, "penwidth"), "2");
+        cr_expect_str_eq(attr(n, "peripheries"), view.vertices[i].layer == 0 ? "2" : "1");
+        Agraph_t *layer = holder(g, n);
+        cr_assert(layer, "%s is in no layer", agnameof(n));
+        cr_expect_str_eq(attr(layer, "rank"), "same");
+        /* A layer holds exactly the vertices of one layer. */
+        if (i > 0)
+            cr_expect_eq(layer == holder(g, agnode(g, (char *)view.vertices[i - 1].v->arn, 0)),
+                         view.vertices[i].layer == view.vertices[i - 1].layer);
+    }
+    Agnode_t *img = agnode(g, "arn:i", 0), *t = agnode(g, "arn:t", 0), *e = agnode(g, "arn:e", 0);
+    cr_expect_str_eq(attr(img, "label"), "img\\\\v1\\nImage");
+    cr_expect_str_eq(attr(img, "shape"), "ellipse");
+    cr_expect_str_eq(attr(img, "fillcolor"), "#dbeafe");
+    cr_expect_str_eq(attr(t, "shape"), "component");
+    cr_expect_str_eq(attr(agedge(g, agnode(g, "arn:d", 0), t, NULL, 0), "label"), "ContributedTo");
+    cr_expect_str_eq(attr(agedge(g, img, t, NULL, 0), "label"), "");
+    Agedge_t *back = agedge(g, e, t, NULL, 0);
+    cr_assert(back);
+    cr_expect_str_eq(attr(back, "constraint"), "false");
+    cr_expect_str_eq(attr(back, "label"), "AssociatedWith");
+    Agnode_t *stub = agnode(g, "more 0", 0);
+    cr_assert(stub);
+    cr_expect_str_eq(attr(stub, "label"), "3 more");
+    cr_expect_str_eq(attr(stub, "shape"), "note");
+    cr_expect_str_eq(attr(agedge(g, stub, agnode(g, "arn:d", 0), NULL, 0), "style"), "dashed");
+    Agraph_t *legend = agsubg(g, "cluster_legend", 0);
+    cr_assert(legend);
+    cr_expect_eq(agnnodes(legend), 5);
+    cr_expect_str_eq(attr(agnode(legend, "legend Context", 0), "shape"), "hexagon");
+
+    /* cgraph's writer, which exports used before, gives the same bytes. */
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    cr_assert(f && agwrite(g, f) == 0 && fclose(f) == 0);
+    arena_defer(a, free, buf);
+    cr_expect(n == len && memcmp(buf, dot, n) == 0, "cgraph writes:\n%.*s", (int)n, buf);
+}
+
+Test(export, dot_quotes_what_dot_would_misread)
+{
+    /* Names and Types DOT could take for keywords, numbers, escapes, or
+     * attribute syntax; one longer than a DOT output line. */
+    static const char *const types[] = {
+        "graph",
+        "-1.5",
+        "1.2.3",
+        "a\"b",
+        "x]; y [z=1",
+        "Mod\xc3\xa8le",
+        "-",
+        "",
+        "tab\there\nnewline",
+        "a-long-type-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"};
+    enum { N = sizeof types / sizeof types[0] };
+    struct graph_vertex vs[N];
+    struct graph_edge es[N - 1];
+    for (size_t i = 0; i < N; i++) {
+        vs[i] =
+            (struct graph_vertex){.id = (int64_t)i + 1,
+                                  .arn = arena_printf(a, "arn:aws:sagemaker:r:1:action/%s-%zu", types[i], i),
+                                  .name = i % 2 ? NULL : types[i],
+                                  .type = types[i],
+                                  .lineage_type = types[i],
+                                  .depth = (int)i};
+        if (i)
+            es[i - 1] = (struct graph_edge){.type = types[i], .source = i - 1, .destination = i};
+    }
+    struct graph_walk w = {WALK_DESCENDANTS, vs, N, es, N - 1, NULL, 0};
+    struct lineage_view view = {0};
+    view_add_walk(a, &view, &w, 1);
+    view_settle(&view);
+    size_t len = 0;
+    const char *dot = export_dot(a, &view, &len);
+    cr_assert(dot);
+    Agraph_t *g = parse_dot(dot);
+    cr_expect_eq(agnnodes(g), N + 5);
+    cr_expect_eq(agnedges(g), N - 1);
+    for (size_t i = 0; i < N; i++) {
+        Agnode_t *n = agnode(g, (char *)vs[i].arn, 0);
+        cr_assert(n, "no node %s in\n%s", vs[i].arn, dot);
+        /* Labels keep their text: only backslashes are doubled (none here). */
+        const char *shown = vs[i].name ? vs[i].name : strchr(vs[i].arn, '/') + 1;
+        cr_expect_str_eq(attr(n, "label"), arena_printf(a, "%s\\n%s", shown, types[i]));
+        if (i)
+            cr_expect_str_eq(attr(agedge(g, agnode(g, (char *)vs[i - 1].arn, 0), n, NULL, 0), "label"),
+                             types[i]);
+    }
+}
+
 Test(export, svg_holds_every_vertex_edge_and_stub)
 {
     struct lineage_view view;
@@ -215,6 +353,7 @@ Test(export, svg_holds_every_vertex_edge_and_stub)
         cr_expect(strstr(svg, title), "no %s", title);
     }
     cr_expect(strstr(svg, ">3 more</text>"));
+    cr_expect(strstr(svg, ">AssociatedWith</text>"), "edge labels are drawn");
     cr_expect(strstr(svg, ">Legend</text>"));
 }
 
