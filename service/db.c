@@ -40,6 +40,7 @@ struct store {
     unsigned tenant_count;
     int32_t pending_tenant; /* a tenant row the open transaction inserted: not cached until it commits */
     char audit_request[96]; /* the request whose caller the session's lineaged.* settings name */
+    bool audit_pending;     /* db_audit asked for them: the next statement carries them */
     /* The caller whose tenant the session setting lineaged.tenant names: the
      * key of the row-level security of sql/004_isolation.sql. Kept so that
      * it is set only when the caller changes; a rollback may take a set
@@ -75,6 +76,7 @@ static void forget_connection(struct store *st)
     st->tx_depth = 0;
     st->pending_tenant = 0;
     st->audit_request[0] = '\0';
+    st->audit_pending = false;
     st->scope_set = false;
     st->replayed = 0;
     for (unsigned i = 0; i < STMT_SLOTS; i++) {
@@ -261,6 +263,7 @@ bool store_end_request(struct store *st)
         st->scope_set = false;
         st->audit_request[0] = '\0';
     }
+    st->audit_pending = false;
     st->tx_depth = 0;
     st->pending_tenant = 0;
     if (st->reader && st->write_key_count)
@@ -348,6 +351,78 @@ static const char *prepared_name(struct request *r, const char *sql, int n, char
     return "";
 }
 
+/* The caller's names for the history triggers; session-wide (not
+ * transaction-local), so a request sets them once however many statements
+ * and transactions it runs. */
+#define AUDIT_SQL                                                                                            \
+    "select set_config('lineaged.request_id', $1, false), set_config('lineaged.access_key', $2, false),"     \
+    " set_config('lineaged.operation', $3, false)"
+
+static int send_statement(PGconn *c, const char *stmt, const char *sql, int n, const char *const *vals)
+{
+    return *stmt ? PQsendQueryPrepared(c, stmt, n, vals, NULL, NULL, 0)
+                 : PQsendQueryParams(c, sql, n, NULL, vals, NULL, NULL, 0);
+}
+
+/* The next result of a pipeline, past the NULL that ends it. */
+static PGresult *pipeline_result(PGconn *c)
+{
+    PGresult *res = PQgetResult(c), *end;
+    while ((end = PQgetResult(c)))
+        PQclear(end);
+    return res;
+}
+
+/* Runs the statement into *out (NULL when libpq has no result). When
+ * db_audit asked for the caller's settings, they go first in the same round
+ * trip (a libpq pipeline, one implicit transaction), so naming the caller
+ * costs a write no extra wait on the database; a failure takes them back
+ * with the statement, and they stay asked for. False when the connection
+ * broke and the request has failed. */
+static bool exec_statement(struct request *r, const char *stmt, const char *sql, int n,
+                           const char *const *vals, PGresult **out)
+{
+    struct store *st = r->store;
+    PGconn *c = st->conn;
+    if (!st->audit_pending) {
+        *out = *stmt ? PQexecPrepared(c, stmt, n, vals, NULL, NULL, 0)
+                     : PQexecParams(c, sql, n, NULL, vals, NULL, NULL, 0);
+        return true;
+    }
+    char name[24];
+    const char *audit = prepared_name(r, AUDIT_SQL, 3, name);
+    if (!audit)
+        return false;
+    const char *audit_vals[] = {r->id, r->access_key, r->operation ? r->operation : ""};
+    PGresult *audit_res = NULL, *res = NULL;
+    if (PQenterPipelineMode(c) && send_statement(c, audit, AUDIT_SQL, 3, audit_vals) &&
+        send_statement(c, stmt, sql, n, vals) && PQpipelineSync(c)) {
+        audit_res = pipeline_result(c);
+        res = pipeline_result(c);
+        PQclear(PQgetResult(c)); /* the sync */
+    }
+    if (!PQexitPipelineMode(c) || !audit_res) { /* unread results or a broken link: unusable */
+        PQclear(audit_res);
+        PQclear(res);
+        forget_connection(st);
+        fail_unavailable(r);
+        return false;
+    }
+    if (PQresultStatus(audit_res) != PGRES_TUPLES_OK) {
+        PQclear(res);
+        *out = audit_res;
+        return true;
+    }
+    PQclear(audit_res);
+    ExecStatusType status = PQresultStatus(res);
+    if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
+        st->audit_pending = false;
+        snprintf(st->audit_request, sizeof st->audit_request, "%s", r->id);
+    }
+    *out = res;
+    return true;
+}
+
 /* Whether the session's lineaged.tenant names the caller's tenant. */
 static bool scoped_to(const struct store *st, const struct request *r)
 {
@@ -369,8 +444,9 @@ PGresult *db_run(struct request *r, const char *sql, int n, const char *const *v
     const char *stmt = prepared_name(r, sql, n, name);
     if (!stmt)
         return NULL;
-    PGresult *res = *stmt ? PQexecPrepared(st->conn, stmt, n, vals, NULL, NULL, 0)
-                          : PQexecParams(st->conn, sql, n, NULL, vals, NULL, NULL, 0);
+    PGresult *res = NULL;
+    if (!exec_statement(r, stmt, sql, n, vals, &res))
+        return NULL;
     ExecStatusType status = PQresultStatus(res);
     if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
         arena_defer(r->arena, clear_result, res);
@@ -509,18 +585,8 @@ enum ld_err db_audit(struct request *r)
         k++;
     if (k == st->write_key_count && k < WRITE_KEYS) /* more tenants than that in one request: none */
         st->write_keys[st->write_key_count++] = slot;
-    if (st->conn && PQstatus(st->conn) == CONNECTION_OK && strcmp(st->audit_request, r->id) == 0)
-        return LD_OK;
-    /* Session-wide (not transaction-local) so that a write running as one
-     * statement outside a transaction costs this one round trip, once. The
-     * tenant, lineaged.tenant, is set with the scope of every statement. */
-    const char *vals[] = {r->id, r->access_key, r->operation ? r->operation : ""};
-    if (!db_run(r,
-                "select set_config('lineaged.request_id', $1, false), set_config('lineaged.access_key', $2,"
-                " false), set_config('lineaged.operation', $3, false)",
-                3, vals, NULL))
-        return r->error;
-    snprintf(st->audit_request, sizeof st->audit_request, "%s", r->id);
+    if (strcmp(st->audit_request, r->id) != 0)
+        st->audit_pending = true;
     return LD_OK;
 }
 

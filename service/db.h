@@ -36,7 +36,8 @@ enum ld_err db_tenant(struct request *r, bool create, int32_t *id_out);
 
 /* Names the request's caller (request id, access key, operation) in
  * the session settings the history triggers of sql/003_history.sql read.
- * Every write path calls it before its first change; it runs once per request. */
+ * Every write path calls it before its first change. They are sent once per
+ * request, in the same round trip as the next statement db_run runs. */
 enum ld_err db_audit(struct request *r);
 
 /* Creates the tenant's default lineage group unless it exists (cached per connection). */
