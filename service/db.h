@@ -62,6 +62,13 @@ struct entity;
  * (strings copied into the arena). */
 void db_entity_from_row(struct request *r, const PGresult *res, int row, int col, struct entity *e);
 
+/* The ids of every entity of the tenant in parameter $1 that had the ARN
+ * `arn` (an SQL expression): the live one and the deleted ones. History
+ * indexes the ARN of deletion rows only. */
+#define DB_ENTITY_IDS_WITH_ARN(arn)                                                                          \
+    "(select id from entity where tenant_id = $1 and arn = " arn " union select entity_id from history"      \
+    " where tenant_id = $1 and arn = " arn " and after is null)"
+
 /* A FROM item named `entity` holding entity rows as they were at the epoch
  * ms parameter `at` (e.g. "$3"), rebuilt from the history: per entity picked
  * by `key` (a predicate on history h), its latest row then; an entity

@@ -128,15 +128,16 @@ enum ld_err store_graph_start(struct request *r, const char *arn, const int64_t 
     if (e != LD_OK || !*tenant)
         return e;
     const char *vals[] = {db_param_int(r, *tenant), arn, as_of ? db_param_int(r, *as_of) : NULL};
-    PGresult *res = as_of ? db_run(r,
-                                   "select " VERTEX_COLUMNS
-                                   " from " DB_ENTITY_AS_OF("h.tenant_id = $1 and h.arn = lower($2)",
-                                                            "$3") " where id is not null and kind <> 2",
-                                   3, vals, NULL)
-                          : db_run(r,
-                                   "select " VERTEX_COLUMNS
-                                   " from entity where tenant_id = $1 and arn = lower($2) and kind <> 2",
-                                   2, vals, NULL);
+    PGresult *res =
+        as_of ? db_run(r,
+                       "select " VERTEX_COLUMNS
+                       " from " DB_ENTITY_AS_OF("h.entity_id in " DB_ENTITY_IDS_WITH_ARN("lower($2)"),
+                                                "$3") " where id is not null and kind <> 2",
+                       3, vals, NULL)
+              : db_run(r,
+                       "select " VERTEX_COLUMNS
+                       " from entity where tenant_id = $1 and arn = lower($2) and kind <> 2",
+                       2, vals, NULL);
     if (!res)
         return r->error;
     if (PQntuples(res) == 1) {

@@ -11,9 +11,10 @@
 /* The ARN an entity id had, from its history (the entity may be gone). */
 #define ARN_OF(id) "(select x.arn from history x where x.entity_id = " id " and x.subject = 1 limit 1)"
 
+/* clang-format off */
 static const char history_sql[] =
-    "with ids as (select distinct entity_id, arn from history where tenant_id = $1 and subject = 1"
-    "   and arn = any(select lower(a) from unnest($2::text[]) a)),"
+    "with ids as (select distinct id as entity_id, w.arn from unnest($2::text[]) a, lower(a) w(arn),"
+    "   lateral " DB_ENTITY_IDS_WITH_ARN("w.arn") " i(id)),"
     " hits as (select ids.arn as key, h.* from ids join history h on h.entity_id = ids.entity_id"
     "   union all select ids.arn, h.* from ids join history h on h.other_id = ids.entity_id"
     "   and h.subject in (2, 4) and h.entity_id <> ids.entity_id)"
@@ -22,6 +23,7 @@ static const char history_sql[] =
     " case when h.subject in (2, 4) then " ARN_OF("h.entity_id") " end,"
     " case when h.subject in (2, 4) then " ARN_OF("h.other_id") " end"
     " from hits h order by h.key, h.at, h.id";
+/* clang-format on */
 
 static const char *const subjects[] = {"", "entity", "association", "tag", "membership"};
 
