@@ -351,78 +351,6 @@ static const char *prepared_name(struct request *r, const char *sql, int n, char
     return "";
 }
 
-/* The caller's names for the history triggers; session-wide (not
- * transaction-local), so a request sets them once however many statements
- * and transactions it runs. */
-#define AUDIT_SQL                                                                                            \
-    "select set_config('lineaged.request_id', $1, false), set_config('lineaged.access_key', $2, false),"     \
-    " set_config('lineaged.operation', $3, false)"
-
-static int send_statement(PGconn *c, const char *stmt, const char *sql, int n, const char *const *vals)
-{
-    return *stmt ? PQsendQueryPrepared(c, stmt, n, vals, NULL, NULL, 0)
-                 : PQsendQueryParams(c, sql, n, NULL, vals, NULL, NULL, 0);
-}
-
-/* The next result of a pipeline, past the NULL that ends it. */
-static PGresult *pipeline_result(PGconn *c)
-{
-    PGresult *res = PQgetResult(c), *end;
-    while ((end = PQgetResult(c)))
-        PQclear(end);
-    return res;
-}
-
-/* Runs the statement into *out (NULL when libpq has no result). When
- * db_audit asked for the caller's settings, they go first in the same round
- * trip (a libpq pipeline, one implicit transaction), so naming the caller
- * costs a write no extra wait on the database; a failure takes them back
- * with the statement, and they stay asked for. False when the connection
- * broke and the request has failed. */
-static bool exec_statement(struct request *r, const char *stmt, const char *sql, int n,
-                           const char *const *vals, PGresult **out)
-{
-    struct store *st = r->store;
-    PGconn *c = st->conn;
-    if (!st->audit_pending) {
-        *out = *stmt ? PQexecPrepared(c, stmt, n, vals, NULL, NULL, 0)
-                     : PQexecParams(c, sql, n, NULL, vals, NULL, NULL, 0);
-        return true;
-    }
-    char name[24];
-    const char *audit = prepared_name(r, AUDIT_SQL, 3, name);
-    if (!audit)
-        return false;
-    const char *audit_vals[] = {r->id, r->access_key, r->operation ? r->operation : ""};
-    PGresult *audit_res = NULL, *res = NULL;
-    if (PQenterPipelineMode(c) && send_statement(c, audit, AUDIT_SQL, 3, audit_vals) &&
-        send_statement(c, stmt, sql, n, vals) && PQpipelineSync(c)) {
-        audit_res = pipeline_result(c);
-        res = pipeline_result(c);
-        PQclear(PQgetResult(c)); /* the sync */
-    }
-    if (!PQexitPipelineMode(c) || !audit_res) { /* unread results or a broken link: unusable */
-        PQclear(audit_res);
-        PQclear(res);
-        forget_connection(st);
-        fail_unavailable(r);
-        return false;
-    }
-    if (PQresultStatus(audit_res) != PGRES_TUPLES_OK) {
-        PQclear(res);
-        *out = audit_res;
-        return true;
-    }
-    PQclear(audit_res);
-    ExecStatusType status = PQresultStatus(res);
-    if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
-        st->audit_pending = false;
-        snprintf(st->audit_request, sizeof st->audit_request, "%s", r->id);
-    }
-    *out = res;
-    return true;
-}
-
 /* Whether the session's lineaged.tenant names the caller's tenant. */
 static bool scoped_to(const struct store *st, const struct request *r)
 {
@@ -430,7 +358,78 @@ static bool scoped_to(const struct store *st, const struct request *r)
            strcmp(st->scope_region, r->region) == 0;
 }
 
-PGresult *db_run(struct request *r, const char *sql, int n, const char *const *vals, struct db_violation *v)
+/* The caller's names for the history triggers; session-wide (not
+ * transaction-local), so a request sets them once however many statements
+ * and transactions it runs. */
+#define AUDIT_SQL                                                                                            \
+    "select set_config('lineaged.request_id', $1, false), set_config('lineaged.access_key', $2, false),"     \
+    " set_config('lineaged.operation', $3, false)"
+#define SET_LOCAL_SQL "select set_config($1, $2, true)"
+
+/* One statement of a pipeline: its text, parameters and prepared name. */
+struct piped {
+    const char *sql;
+    int n;
+    const char *const *vals;
+    const char *stmt; /* "" to run it unprepared */
+    char name[24];
+};
+
+static int send_piped(PGconn *c, const struct piped *q)
+{
+    return *q->stmt ? PQsendQueryPrepared(c, q->stmt, q->n, q->vals, NULL, NULL, 0)
+                    : PQsendQueryParams(c, q->sql, q->n, NULL, q->vals, NULL, NULL, 0);
+}
+
+/* Runs the statements in one round trip (a libpq pipeline: one implicit
+ * transaction outside an open one, so a failure takes back them all) and
+ * returns the first failed result, else the last one's. NULL after req_fail
+ * when the connection broke. */
+static PGresult *exec_piped(struct request *r, const struct piped *q, int count)
+{
+    struct store *st = r->store;
+    PGconn *c = st->conn;
+    if (count == 1) {
+        PGresult *res = *q->stmt ? PQexecPrepared(c, q->stmt, q->n, q->vals, NULL, NULL, 0)
+                                 : PQexecParams(c, q->sql, q->n, NULL, q->vals, NULL, NULL, 0);
+        if (!res) /* out of memory, or the link broke */
+            fail_from_result(r, NULL);
+        return res;
+    }
+    bool sent = PQenterPipelineMode(c);
+    for (int i = 0; sent && i < count; i++)
+        sent = send_piped(c, &q[i]);
+    PGresult *last = NULL, *failed = NULL, *x;
+    if (sent && PQpipelineSync(c))
+        for (int i = 0; i < count; i++)
+            while ((x = PQgetResult(c)) != NULL) { /* each statement's results end with a NULL */
+                ExecStatusType status = PQresultStatus(x);
+                if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK && !failed)
+                    failed = x;
+                else if (i == count - 1 && !last)
+                    last = x;
+                else
+                    PQclear(x);
+            }
+    PGresult *res = failed ? failed : last;
+    PQclear(failed ? last : NULL);
+    x = sent ? PQgetResult(c) : NULL; /* the sync */
+    bool synced = x && PQresultStatus(x) == PGRES_PIPELINE_SYNC;
+    PQclear(x);
+    if (!synced || !PQexitPipelineMode(c) || !res) { /* results unread or a broken link: unusable */
+        PQclear(res);
+        forget_connection(st);
+        fail_unavailable(r);
+        return NULL;
+    }
+    return res;
+}
+
+/* db_run, with `setting` = `value` (when given) in force for the statement's
+ * transaction; the caller's audit settings, when db_audit asked for them, and
+ * the setting travel with the statement in one round trip. */
+static PGresult *run_with(struct request *r, const char *setting, const char *value, const char *sql, int n,
+                          const char *const *vals, struct db_violation *v)
 {
     struct store *st = r->store;
     if (!connect_now(st)) {
@@ -440,15 +439,28 @@ PGresult *db_run(struct request *r, const char *sql, int n, const char *const *v
     int32_t tenant;
     if (!st->scoping && !scoped_to(st, r) && db_tenant(r, false, &tenant) != LD_OK)
         return NULL;
-    char name[24];
-    const char *stmt = prepared_name(r, sql, n, name);
-    if (!stmt)
-        return NULL;
-    PGresult *res = NULL;
-    if (!exec_statement(r, stmt, sql, n, vals, &res))
+    const char *audit_vals[] = {r->id, r->access_key, r->operation ? r->operation : ""};
+    const char *set_vals[] = {setting, value};
+    struct piped q[3];
+    int count = 0;
+    bool audit = st->audit_pending;
+    if (audit)
+        q[count++] = (struct piped){.sql = AUDIT_SQL, .n = 3, .vals = audit_vals};
+    if (setting)
+        q[count++] = (struct piped){.sql = SET_LOCAL_SQL, .n = 2, .vals = set_vals};
+    q[count++] = (struct piped){.sql = sql, .n = n, .vals = vals};
+    for (int i = 0; i < count; i++)
+        if (!(q[i].stmt = prepared_name(r, q[i].sql, q[i].n, q[i].name)))
+            return NULL;
+    PGresult *res = exec_piped(r, q, count);
+    if (!res)
         return NULL;
     ExecStatusType status = PQresultStatus(res);
     if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
+        if (audit) {
+            st->audit_pending = false;
+            snprintf(st->audit_request, sizeof st->audit_request, "%s", r->id);
+        }
         arena_defer(r->arena, clear_result, res);
         return res;
     }
@@ -465,6 +477,17 @@ PGresult *db_run(struct request *r, const char *sql, int n, const char *const *v
     fail_from_result(r, res);
     PQclear(res);
     return NULL;
+}
+
+PGresult *db_run(struct request *r, const char *sql, int n, const char *const *vals, struct db_violation *v)
+{
+    return run_with(r, NULL, NULL, sql, n, vals, v);
+}
+
+PGresult *db_run_set(struct request *r, const char *setting, const char *value, const char *sql, int n,
+                     const char *const *vals)
+{
+    return run_with(r, setting, value, sql, n, vals, NULL);
 }
 
 enum ld_err db_begin(struct request *r)
