@@ -143,6 +143,15 @@ char *arena_strdup(struct arena *a, const char *s)
     return arena_strndup(a, s, strlen(s));
 }
 
+char *arena_strdup_lower(struct arena *a, const char *s)
+{
+    char *out = arena_strdup(a, s);
+    for (char *p = out; *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+    return out;
+}
+
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 {
     /* Most strings fit the stack buffer, so they are formatted once. */

@@ -11,8 +11,8 @@ enum ld_err op_add_association(struct request *r, const cJSON *in, cJSON *out)
     const char *src = json_str(in, "SourceArn"), *dst = json_str(in, "DestinationArn");
     enum ld_err e = store_association_add(r, src, dst, json_str(in, "AssociationType"), false);
     if (e == LD_OK) {
-        json_put_str(out, "SourceArn", src);
-        json_put_str(out, "DestinationArn", dst);
+        json_put_str(out, "SourceArn", arena_strdup_lower(r->arena, src)); /* the stored forms */
+        json_put_str(out, "DestinationArn", arena_strdup_lower(r->arena, dst));
     }
     return e;
 }
@@ -22,8 +22,8 @@ enum ld_err op_delete_association(struct request *r, const cJSON *in, cJSON *out
     const char *src = json_str(in, "SourceArn"), *dst = json_str(in, "DestinationArn");
     enum ld_err e = store_association_delete(r, src, dst);
     if (e == LD_OK) {
-        json_put_str(out, "SourceArn", src);
-        json_put_str(out, "DestinationArn", dst);
+        json_put_str(out, "SourceArn", arena_strdup_lower(r->arena, src)); /* the stored forms */
+        json_put_str(out, "DestinationArn", arena_strdup_lower(r->arena, dst));
     }
     return e;
 }

@@ -52,12 +52,8 @@ const char *entity_arn_label(const char *arn)
 
 const char *entity_arn(struct request *r, enum entity_kind k, const char *name)
 {
-    char *arn = arena_printf(r->arena, "arn:aws:sagemaker:%s:%s:%s/%s", r->region, r->account,
-                             kinds[k].arn_type, name);
-    for (char *p = arn; *p; p++)
-        if (*p >= 'A' && *p <= 'Z')
-            *p = (char)(*p - 'A' + 'a');
-    return arn;
+    return arena_strdup_lower(r->arena, arena_printf(r->arena, "arn:aws:sagemaker:%s:%s:%s/%s", r->region,
+                                                     r->account, kinds[k].arn_type, name));
 }
 
 const char *entity_lineage_group_arn(struct request *r)

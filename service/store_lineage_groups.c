@@ -18,6 +18,7 @@ static PGresult *find_group(struct request *r, const char *name_or_arn)
     if (db_tenant(r, false, &tenant) != LD_OK)
         return NULL;
     bool by_arn = strncmp(name_or_arn, "arn:", 4) == 0;
+    name_or_arn = arena_strdup_lower(r->arena, name_or_arn); /* names compare ignoring case */
     if (tenant) {
         const char *vals[] = {db_param_int(r, tenant), name_or_arn};
         PGresult *res =

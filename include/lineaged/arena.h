@@ -25,6 +25,10 @@ void *arena_alloc(struct arena *a, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 
+/* A copy of `s` with ASCII letters lower-cased: names and ARNs are keyed
+ * that way (the model allows only ASCII in both). */
+char *arena_strdup_lower(struct arena *a, const char *s);
+
 /* Returns a formatted string owned by `a`. */
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));

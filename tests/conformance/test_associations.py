@@ -79,6 +79,14 @@ class AddAssociationTest(LineagedTestCase):
         self.assertEqual(body_of(out), {"SourceArn": a, "DestinationArn": b})
         self.assertEqual(self.listed(a, b), [(a, b)])
 
+    def test_ends_named_in_another_case_are_answered_as_stored(self):
+        a, b = self.make.action(), self.make.context()
+        upper = [arn.rsplit("/", 1)[0] + "/" + arn.rsplit("/", 1)[1].upper() for arn in (a, b)]
+        out = self.sm.add_association(SourceArn=upper[0], DestinationArn=upper[1])
+        self.assertEqual(body_of(out), {"SourceArn": a, "DestinationArn": b})
+        out = self.sm.delete_association(SourceArn=upper[0], DestinationArn=upper[1])
+        self.assertEqual(body_of(out), {"SourceArn": a, "DestinationArn": b})
+
     def test_every_kind_of_lineage_end_is_accepted(self):
         m = self.make
         ends = {"artifact": m.artifact, "action": m.action, "context": m.context,

@@ -154,6 +154,16 @@ class DefaultGroupTest(LineagedTestCase):
         self.assertClientError("ResourceNotFound", self.sm.describe_lineage_group,
                                LineageGroupName=unique_name("other-group"))
 
+    def test_the_name_and_arn_are_found_in_any_case(self):
+        d = self.sm.describe_lineage_group(LineageGroupName=GROUP.upper())
+        self.assertEqual(d["LineageGroupName"], GROUP)
+        self.assertEqual(d["LineageGroupArn"], group_arn(self.account))
+        for asked in (GROUP.upper(), group_arn(self.account).replace(GROUP, GROUP.title())):
+            with self.subTest(asked):
+                err = self.assertClientError("ResourceNotFound", self.sm.get_lineage_group_policy,
+                                             LineageGroupName=asked)
+                self.assertIn("has no resource policy", err["Error"]["Message"])
+
     def test_policy_is_resource_not_found_by_name_and_by_arn(self):
         for asked in (GROUP, group_arn(self.account)):
             with self.subTest(asked):
