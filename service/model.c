@@ -473,8 +473,11 @@ static bool readable(const struct shape *s, const cJSON *j)
         return integral_in(j, -2147483648.0, 2147483648.0);
     case SHAPE_LONG:
         return integral_in(j, -9223372036854775808.0, 9223372036854775808.0);
-    case SHAPE_DOUBLE:
-        return cJSON_IsNumber(j) && isfinite(j->valuedouble);
+    case SHAPE_DOUBLE: /* AWS JSON writes the non-finite doubles as these strings */
+        return (cJSON_IsNumber(j) && isfinite(j->valuedouble)) ||
+               (cJSON_IsString(j) &&
+                (strcmp(j->valuestring, "NaN") == 0 || strcmp(j->valuestring, "Infinity") == 0 ||
+                 strcmp(j->valuestring, "-Infinity") == 0));
     case SHAPE_BOOLEAN:
         return cJSON_IsBool(j);
     case SHAPE_TIMESTAMP:

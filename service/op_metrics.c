@@ -37,7 +37,7 @@ enum ld_err op_batch_put_metrics(struct request *r, const cJSON *in, cJSON *out)
         const cJSON *value = cJSON_GetObjectItemCaseSensitive(item, "Value");
         const cJSON *step = cJSON_GetObjectItemCaseSensitive(item, "Step");
         if (!json_time(item, "Timestamp", &ts) || ts < now - OLDEST_MS || ts > now + NEWEST_MS ||
-            !isfinite(value->valuedouble)) {
+            !cJSON_IsNumber(value) || !isfinite(value->valuedouble)) { /* "NaN", "Infinity" */
             bad[index++] = true;
             continue;
         }

@@ -14,18 +14,22 @@
 static const char *const detail_members[] = {"Status", "Parameters", "InputArtifacts", "OutputArtifacts",
                                              "MetadataProperties"};
 
-/* Each parameter holds exactly one of StringValue and NumberValue. */
+/* Each parameter holds exactly one of StringValue and NumberValue, and a
+ * number is finite (AWS JSON sends NaN and the infinities as strings). */
 static enum ld_err check_parameters(struct request *r, const cJSON *in)
 {
     const cJSON *p;
     cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(in, "Parameters"))
     {
-        int n = !!cJSON_GetObjectItemCaseSensitive(p, "StringValue") +
-                !!cJSON_GetObjectItemCaseSensitive(p, "NumberValue");
+        const cJSON *number = cJSON_GetObjectItemCaseSensitive(p, "NumberValue");
+        int n = !!cJSON_GetObjectItemCaseSensitive(p, "StringValue") + !!number;
         if (n != 1)
             return req_fail(r, LD_ERR_VALIDATION,
                             "Parameter '%s' must have exactly one of StringValue and NumberValue.",
                             p->string);
+        if (number && !cJSON_IsNumber(number))
+            return req_fail(r, LD_ERR_VALIDATION, "Parameter '%s' must have a finite NumberValue, not %s.",
+                            p->string, number->valuestring);
     }
     return LD_OK;
 }

@@ -142,6 +142,17 @@ class BatchPutMetricsTest(MetricsCase):
         self.assertEqual(s["Count"], 3)
         self.assertEqual((s["Min"], s["Max"]), (1.0, 5.0))
 
+    def test_non_finite_items_fail_alone(self):
+        # botocore sends NaN and the infinities as the JSON strings "NaN", "Infinity", "-Infinity".
+        tc = self.component()
+        now = int(time.time())
+        out = self.put(tc, [point("m", now, float("nan")), point("m", now, 2.0),
+                            point("m", now, float("inf")), point("m", now, float("-inf"))])
+        self.assertEqual(out["Errors"], [{"Code": "VALIDATION_ERROR", "MetricIndex": i}
+                                         for i in (0, 2, 3)])
+        [s] = self.summaries(tc)
+        self.assertEqual((s["Count"], s["Min"], s["Max"]), (1, 2.0, 2.0))
+
     def test_batch_of_only_bad_items_stores_nothing(self):
         tc = self.component()
         now = int(time.time())

@@ -121,6 +121,17 @@ class CreateDescribeTest(ComponentCase):
         self.assertClientError("ResourceNotFound", self.sm.describe_trial_component,
                                TrialComponentName=name)
 
+    def test_non_finite_number_parameter_is_a_validation_exception(self):
+        for value in (float("nan"), float("inf"), float("-inf")):
+            with self.subTest(value=value):
+                name = unique_name("nonfinite")
+                err = self.assertClientError("ValidationException", self.sm.create_trial_component,
+                                             TrialComponentName=name,
+                                             Parameters={"lr": {"NumberValue": value}})
+                self.assertIn("Parameter 'lr' must have a finite NumberValue", err["Error"]["Message"])
+                self.assertClientError("ResourceNotFound", self.sm.describe_trial_component,
+                                       TrialComponentName=name)
+
     def test_parameter_with_neither_value_is_a_validation_exception(self):
         self.assertClientError("ValidationException", self.loose.create_trial_component,
                                TrialComponentName=unique_name("neither"),
