@@ -128,6 +128,9 @@ static enum ld_err describe_entity(const struct lineage_kind *lk, struct request
     return err;
 }
 
+/* The model's most Properties an artifact, action or context holds. */
+enum { PROPERTIES_MAX = 30 };
+
 static enum ld_err update_entity(const struct lineage_kind *lk, struct request *r, const cJSON *in,
                                  cJSON *out)
 {
@@ -136,7 +139,8 @@ static enum ld_err update_entity(const struct lineage_kind *lk, struct request *
         .description = json_str(in, "Description"),
         .status = json_str(in, "Status"),
         .merges = {{"Properties", json_print_owned(r, cJSON_GetObjectItemCaseSensitive(in, "Properties")),
-                    json_print_owned(r, cJSON_GetObjectItemCaseSensitive(in, "PropertiesToRemove"))}},
+                    json_print_owned(r, cJSON_GetObjectItemCaseSensitive(in, "PropertiesToRemove")),
+                    PROPERTIES_MAX}},
     };
     return op_update_entity(r, in, out, lk->kind, key_member(lk), lk->arn_member, &u);
 }

@@ -10,6 +10,9 @@
 #include "op_common.h"
 #include "ops.h"
 
+/* The model's most parameters, and input or output artifacts, a component holds. */
+enum { PARAMETERS_MAX = 300, ARTIFACTS_MAX = 60 };
+
 /* Members kept whole in the details document. */
 static const char *const detail_members[] = {"Status", "Parameters", "InputArtifacts", "OutputArtifacts",
                                              "MetadataProperties"};
@@ -149,11 +152,11 @@ enum ld_err op_update_trial_component(struct request *r, const cJSON *in, cJSON 
         .merges =
             {
                 {"Parameters", json_member_text(r, in, "Parameters"),
-                 json_member_text(r, in, "ParametersToRemove")},
+                 json_member_text(r, in, "ParametersToRemove"), PARAMETERS_MAX},
                 {"InputArtifacts", json_member_text(r, in, "InputArtifacts"),
-                 json_member_text(r, in, "InputArtifactsToRemove")},
+                 json_member_text(r, in, "InputArtifactsToRemove"), ARTIFACTS_MAX},
                 {"OutputArtifacts", json_member_text(r, in, "OutputArtifacts"),
-                 json_member_text(r, in, "OutputArtifactsToRemove")},
+                 json_member_text(r, in, "OutputArtifactsToRemove"), ARTIFACTS_MAX},
             },
     };
     return op_update_entity(r, in, out, KIND_TRIAL_COMPONENT, "TrialComponentName", "TrialComponentArn", &u);

@@ -202,6 +202,12 @@ enum ld_err store_artifact_by_source(struct request *r, const char *uri, const c
 }
 
 /* The lookup predicate for a name or an ARN, bound as $1 tenant, $2 kind, $3 key. */
+/* An update's details: $8's members set, then the three maps named by $9,
+ * $12 and $15 merged (additions $10, $13, $16; removals $11, $14, $17). */
+#define MERGED_DETAILS                                                                                       \
+    "ld_merge_map(ld_merge_map(ld_merge_map(details || coalesce($8::jsonb, '{}'::jsonb), $9, $10::jsonb,"    \
+    " $11::jsonb), $12, $13::jsonb, $14::jsonb), $15, $16::jsonb, $17::jsonb)"
+
 static const char *key_predicate(const char *name_or_arn)
 {
     return strncmp(name_or_arn, "arn:", 4) == 0
@@ -241,38 +247,45 @@ enum ld_err store_entity_update(struct request *r, enum entity_kind k, const cha
         return not_found(r, k, name_or_arn);
     if ((e = db_audit(r)) != LD_OK)
         return e;
-    const char *vals[] = {db_param_int(r, tenant),
-                          db_param_int(r, k),
-                          name_or_arn,
-                          u->name,
-                          u->display_name,
-                          u->description,
-                          u->status,
-                          u->details_set,
-                          u->merges[0].member,
-                          u->merges[0].additions,
-                          u->merges[0].removals,
-                          u->merges[1].member,
-                          u->merges[1].additions,
-                          u->merges[1].removals,
-                          u->merges[2].member,
-                          u->merges[2].additions,
-                          u->merges[2].removals};
+    const char *vals[20] = {db_param_int(r, tenant), db_param_int(r, k), name_or_arn, u->name,
+                            u->display_name,         u->description,     u->status,   u->details_set};
+    for (int m = 0; m < 3; m++) {
+        vals[8 + 3 * m] = u->merges[m].member;
+        vals[9 + 3 * m] = u->merges[m].additions;
+        vals[10 + 3 * m] = u->merges[m].removals;
+        vals[17 + m] = u->merges[m].max ? db_param_int(r, u->merges[m].max) : NULL;
+    }
+    /* The merge is computed on the latest version of the row, locked first,
+     * so that a concurrent update is merged rather than lost and each
+     * merged map can be held to its bound before anything changes. */
     const char *sql = arena_printf(
         r->arena,
-        "update entity set name = coalesce($4, name), display_name = coalesce($5, display_name),"
-        " description = coalesce($6, description), status = coalesce($7, status),"
-        " details = ld_merge_map(ld_merge_map(ld_merge_map(details || coalesce($8::jsonb, '{}'::jsonb),"
-        " $9, $10::jsonb, $11::jsonb), $12, $13::jsonb, $14::jsonb), $15, $16::jsonb, $17::jsonb),"
-        " modified_at = now()%s returning arn",
+        "with cur as (select id, " MERGED_DETAILS " as d from entity%s for no key update),"
+        " n as (select id, d, array(select (select count(*) from jsonb_object_keys(coalesce(d -> k,"
+        "  '{}'::jsonb))) from unnest(array[$9, $12, $15]::text[]) with ordinality u(k, i) order by i)"
+        "  as size from cur),"
+        " up as (update entity e set name = coalesce($4, e.name), display_name = coalesce($5,"
+        "  e.display_name), description = coalesce($6, e.description), status = coalesce($7, e.status),"
+        "  details = n.d, modified_at = now() from n where e.id = n.id and n.size[1] <= coalesce($18,"
+        "  n.size[1]) and n.size[2] <= coalesce($19, n.size[2]) and n.size[3] <= coalesce($20, n.size[3])"
+        "  returning e.arn)"
+        " select (select arn from up), size[1], size[2], size[3] from n",
         key_predicate(name_or_arn));
-    PGresult *res = db_run(r, sql, 17, vals, NULL);
+    PGresult *res = db_run(r, sql, 20, vals, NULL);
     if (!res)
         return r->error;
     if (PQntuples(res) == 0)
         return not_found(r, k, name_or_arn);
-    *arn_out = db_text(r, res, 0, 0);
-    return LD_OK;
+    if (!PQgetisnull(res, 0, 0)) {
+        *arn_out = db_text(r, res, 0, 0);
+        return LD_OK;
+    }
+    for (int m = 0; m < 3; m++) /* not updated: a map past its bound */
+        if (u->merges[m].max && db_int64(res, 0, 1 + m) > u->merges[m].max)
+            return req_fail(r, LD_ERR_VALIDATION,
+                            "The update would leave %s with %lld entries; at most %d are allowed.",
+                            u->merges[m].member, (long long)db_int64(res, 0, 1 + m), u->merges[m].max);
+    return not_found(r, k, name_or_arn);
 }
 
 enum ld_err store_entity_details(struct request *r, const int64_t *ids, size_t n, const int64_t *as_of,

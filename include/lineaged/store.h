@@ -149,6 +149,7 @@ struct map_merge {
     const char *member;    /* "Properties", "Parameters", ...; NULL for none */
     const char *additions; /* JSON object text: each key replaces its own */
     const char *removals;  /* JSON array text of keys deleted first */
+    int max;               /* the model's most keys the map may hold after it; 0: no bound */
 };
 
 /* What an update changes; NULL members stay as they are. */
@@ -161,7 +162,8 @@ struct entity_update {
     struct map_merge merges[3];
 };
 
-/* Applies `u` and sets the modification time. Missing is ResourceNotFound. */
+/* Applies `u` and sets the modification time. Missing is ResourceNotFound;
+ * a merge past its map's `max` is a ValidationException and changes nothing. */
 enum ld_err store_entity_update(struct request *r, enum entity_kind k, const char *name_or_arn,
                                 const struct entity_update *u, const char **arn_out);
 

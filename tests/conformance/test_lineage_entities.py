@@ -215,7 +215,19 @@ class ArtifactUpdateDeleteTest(LineagedTestCase):
         self.assertEqual(d["Properties"], {"a": "1", "b": "two", "c": "3", "d": "4"})
         self.assertEqual(d["ArtifactName"], "keep")
 
-    def test_properties_to_remove_delete_only_those_keys(self):
+    def test_update_past_thirty_properties_is_a_validation_exception_and_changes_nothing(self):
+        first = {"k%d" % i: "v" for i in range(20)}
+        arn = self.create(Properties=first)
+        err = self.assertClientError("ValidationException", self.sm.update_artifact, ArtifactArn=arn,
+                                     Properties={"n%d" % i: "v" for i in range(11)})
+        self.assertIn("Properties with 31 entries; at most 30", err["Error"]["Message"])
+        self.assertEqual(self.sm.describe_artifact(ArtifactArn=arn)["Properties"], first)
+        # Removals come first: replacing ten keys by ten others stays within the bound.
+        self.sm.update_artifact(ArtifactArn=arn, PropertiesToRemove=["k%d" % i for i in range(10)],
+                                Properties={"n%d" % i: "v" for i in range(20)})
+        self.assertEqual(len(self.sm.describe_artifact(ArtifactArn=arn)["Properties"]), 30)
+
+
         arn = self.create(Properties={"a": "1", "b": "2", "c": "3"})
         self.sm.update_artifact(ArtifactArn=arn, PropertiesToRemove=["a", "c", "absent"])
         self.assertEqual(self.sm.describe_artifact(ArtifactArn=arn)["Properties"], {"b": "2"})

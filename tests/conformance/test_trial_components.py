@@ -204,7 +204,18 @@ class UpdateTest(ComponentCase):
                          {"learning_rate": {"NumberValue": 0.01}, "epochs": {"NumberValue": 20},
                           "batch": {"StringValue": "64"}, "optimizer": {"NumberValue": 1}})
 
-    def test_parameters_to_remove(self):
+    def test_update_past_the_bounds_of_a_map_is_a_validation_exception_and_changes_nothing(self):
+        arts = {"a%d" % i: {"Value": "s3://x/%d" % i} for i in range(40)}
+        name = self.component(InputArtifacts=arts)
+        err = self.assertClientError(
+            "ValidationException", self.sm.update_trial_component, TrialComponentName=name,
+            DisplayName="changed", InputArtifacts={"b%d" % i: {"Value": "v"} for i in range(21)})
+        self.assertIn("InputArtifacts with 61 entries; at most 60", err["Error"]["Message"])
+        d = self.describe(name)
+        self.assertEqual(len(d["InputArtifacts"]), 40)
+        self.assertNotEqual(d.get("DisplayName"), "changed")
+
+
         name = self.component(**FULL)
         self.sm.update_trial_component(TrialComponentName=name,
                                        ParametersToRemove=["epochs", "absent"])
