@@ -17,12 +17,12 @@
  * last arrival order is the greatest sequence number it was given. */
 static const char put_sql[] =
     "with tc as (select id, arn from entity where tenant_id = $1 and kind = 3 and name_key = lower($2)),"
-    " ins as (insert into metric_point (component_id, metric_name, ts, step, value)"
-    "  select tc.id, u.n, to_timestamp(u.t / 1000), u.s, u.v"
+    " ins as (insert into metric_point (tenant_id, component_id, metric_name, ts, step, value)"
+    "  select $1, tc.id, u.n, to_timestamp(u.t / 1000), u.s, u.v"
     "  from tc, unnest($3::text[], $4::float8[], $5::int[], $6::float8[]) as u(n, t, s, v) returning seq),"
-    " up as (insert into metric_summary as s (component_id, metric_name, shard, source_arn, count, min, max,"
-    "  mean, m2, last_value, last_ts, last_step, last_seq, max_ts)"
-    "  select tc.id, b.n, pg_backend_pid() % 16, tc.arn, b.c, b.mn, b.mx, b.mean, b.m2, b.lv,"
+    " up as (insert into metric_summary as s (tenant_id, component_id, metric_name, shard, source_arn, count,"
+    "  min, max, mean, m2, last_value, last_ts, last_step, last_seq, max_ts)"
+    "  select $1, tc.id, b.n, pg_backend_pid() % 16, tc.arn, b.c, b.mn, b.mx, b.mean, b.m2, b.lv,"
     "  to_timestamp(b.lt / 1000), b.ls, (select max(seq) from ins), to_timestamp(b.mt / 1000)"
     "  from tc, unnest($7::text[], $8::int8[], $9::float8[], $10::float8[], $11::float8[], $12::float8[],"
     "  $13::float8[], $14::float8[], $15::int[], $16::float8[]) as b(n, c, mn, mx, mean, m2, lv, lt, ls, mt)"
