@@ -58,9 +58,10 @@ struct put_job {
     bool alone; /* its batch failed: it is written again on its own */
 };
 
-/* A series' summary in a batch, with the index of its component. */
+/* A series' summary in a batch, with its component's index and name. */
 struct put_series {
     size_t component;
+    const char *component_name;
     struct metric_summary s;
 };
 
@@ -74,8 +75,9 @@ struct put_series {
 enum { PUT_BATCH_MAX = 64, PUT_WRITERS_MAX = 256 };
 static pthread_mutex_t put_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t put_done = PTHREAD_COND_INITIALIZER;
-static struct put_job *put_queue;                /* oldest first */
-static int32_t put_writing[PUT_WRITERS_MAX + 1]; /* tenants with a batch in flight, one per worker */
+static struct put_job *put_queue;            /* oldest first */
+static int32_t put_writing[PUT_WRITERS_MAX]; /* tenants with a batch in flight: one per worker at most
+                                                (--workers <= 256) */
 static size_t put_writing_count;
 
 static bool tenant_writing(int32_t tenant)
@@ -105,17 +107,11 @@ static size_t take_batch(struct put_job *mine, struct put_job **batch)
     return k;
 }
 
-static bool same_component(const char *a, const char *b)
-{
-    return strcasecmp(a, b) == 0;
-}
-
 static int series_order(const void *pa, const void *pb)
 {
     const struct put_series *a = pa, *b = pb;
-    if (a->component != b->component)
-        return a->component < b->component ? -1 : 1;
-    return strcmp(a->s.name, b->s.name);
+    int c = strcasecmp(a->component_name, b->component_name);
+    return c ? c : strcmp(a->s.name, b->s.name);
 }
 
 /* Writes the `k` calls of `batch` (one tenant) in one statement on r's
@@ -128,7 +124,7 @@ static enum ld_err write_batch(struct request *r, struct put_job *const *batch, 
     size_t *comp_of = arena_alloc(r->arena, k * sizeof *comp_of), ncomp = 0, n = 0;
     for (size_t j = 0; j < k; j++) {
         size_t c = 0;
-        while (c < ncomp && !same_component(comps[c], batch[j]->component))
+        while (c < ncomp && strcasecmp(comps[c], batch[j]->component) != 0)
             c++;
         if (c == ncomp)
             comps[ncomp++] = batch[j]->component;
@@ -149,10 +145,11 @@ static enum ld_err write_batch(struct request *r, struct put_job *const *batch, 
                     points[m++] = batch[j]->points[i];
         size_t gc = metric_summarise(points, m, sums);
         for (size_t i = 0; i < gc; i++)
-            series[g++] = (struct put_series){.component = c, .s = sums[i]};
+            series[g++] = (struct put_series){.component = c, .component_name = comps[c], .s = sums[i]};
     }
-    /* Every writer updates a batch's summary rows in the same order, so two
-     * writers of one row (another instance) wait for each other, never deadlock. */
+    /* Every writer updates a batch's summary rows in the same order (by names),
+     * so two writers of one row (another instance) wait for each other, never
+     * deadlock. */
     qsort(series, g, sizeof *series, series_order);
     for (size_t j = 0, p = 0; j < k; j++)
         for (size_t i = 0; i < batch[j]->n; i++, p++) {
