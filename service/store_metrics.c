@@ -75,9 +75,9 @@ struct put_series {
 enum { PUT_BATCH_MAX = 64, PUT_WRITERS_MAX = 256 };
 static pthread_mutex_t put_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t put_done = PTHREAD_COND_INITIALIZER;
-static struct put_job *put_queue;            /* oldest first */
-static int32_t put_writing[PUT_WRITERS_MAX]; /* tenants with a batch in flight: one per worker at most
-                                                (--workers <= 256) */
+static struct put_job *put_queue; /* oldest first */
+/* Tenants with a batch in flight: one per worker at most (--workers <= 256). */
+static int32_t put_writing[PUT_WRITERS_MAX];
 static size_t put_writing_count;
 
 static bool tenant_writing(int32_t tenant)
