@@ -99,7 +99,8 @@ enum ld_err tags_put(struct request *r, const char *entity_id, const cJSON *tags
  * element quoted and escaped when `quote`; memory from the arena. */
 const char *db_param_array(struct request *r, const char *const *items, size_t n, bool quote);
 
-/* Formats a double parameter exactly (17 significant digits) into the arena. */
+/* Formats a double parameter exactly (C99 hexadecimal notation for a finite
+ * value, which float8 input reads; not for numeric) into the arena. */
 const char *db_param_double(struct request *r, double v);
 
 /* Formats an integer parameter into the arena. */

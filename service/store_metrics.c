@@ -1,8 +1,11 @@
 /* Metric points in PostgreSQL: an append-only series per component and
  * metric, with running summaries folded in on write, and bucketed reads. */
 #include <libpq-fe.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
 #include "db.h"
 #include "lineaged/metric_stats.h"
@@ -12,20 +15,25 @@
  * to the batch, which arrived later. */
 #define NEWER "(excluded.last_ts, coalesce(excluded.last_step, -1)) >= (s.last_ts, coalesce(s.last_step, -1))"
 
-/* Appends the points and folds the batch's summaries (computed by the caller)
- * into the connection's shard of each series, in one statement. The batch's
- * last arrival order is the greatest sequence number it was given. */
+/* Appends the points of one or more calls (each point naming its call's
+ * component by index into $2) and folds each series' summary of the batch
+ * (computed by the caller, in lock order) into this instance's shard, in one
+ * statement. The batch's last arrival order is the greatest sequence number
+ * it was given. Returns the indexes of the components found. */
 static const char put_sql[] =
-    "with tc as (select id, arn from entity where tenant_id = $1 and kind = 3 and name_key = lower($2)),"
-    " ins as (insert into metric_point (component_id, metric_name, ts, step, value)"
-    "  select tc.id, u.n, to_timestamp(u.t / 1000), u.s, u.v"
-    "  from tc, unnest($3::text[], $4::float8[], $5::int[], $6::float8[]) as u(n, t, s, v) returning seq),"
-    " up as (insert into metric_summary as s (component_id, metric_name, shard, source_arn, count, min, max,"
-    "  mean, m2, last_value, last_ts, last_step, last_seq, max_ts)"
-    "  select tc.id, b.n, pg_backend_pid() % 16, tc.arn, b.c, b.mn, b.mx, b.mean, b.m2, b.lv,"
+    "with tc as (select c.i, e.id, e.arn from unnest($2::text[]) with ordinality as c(name, i)"
+    "  join entity e on e.tenant_id = $1::int and e.kind = 3 and e.name_key = lower(c.name)),"
+    " ins as (insert into metric_point (tenant_id, component_id, metric_name, ts, step, value)"
+    "  select $1::int, tc.id, u.n, to_timestamp(u.t / 1000), u.s, u.v"
+    "  from unnest($3::int[], $4::text[], $5::float8[], $6::int[], $7::float8[]) with ordinality"
+    "  as u(c, n, t, s, v, o) join tc on tc.i = u.c order by u.o returning seq),"
+    " up as (insert into metric_summary as s (tenant_id, component_id, metric_name, shard, source_arn, count,"
+    "  min, max, mean, m2, last_value, last_ts, last_step, last_seq, max_ts)"
+    "  select $1::int, tc.id, b.n, $8::int2, tc.arn, b.cnt, b.mn, b.mx, b.mean, b.m2, b.lv,"
     "  to_timestamp(b.lt / 1000), b.ls, (select max(seq) from ins), to_timestamp(b.mt / 1000)"
-    "  from tc, unnest($7::text[], $8::int8[], $9::float8[], $10::float8[], $11::float8[], $12::float8[],"
-    "  $13::float8[], $14::float8[], $15::int[], $16::float8[]) as b(n, c, mn, mx, mean, m2, lv, lt, ls, mt)"
+    "  from unnest($9::int[], $10::text[], $11::int8[], $12::float8[], $13::float8[], $14::float8[],"
+    "  $15::float8[], $16::float8[], $17::float8[], $18::int[], $19::float8[]) with ordinality"
+    "  as b(c, n, cnt, mn, mx, mean, m2, lv, lt, ls, mt, o) join tc on tc.i = b.c order by b.o"
     "  on conflict (component_id, metric_name, shard) do update set"
     "  count = s.count + excluded.count, min = least(s.min, excluded.min), max = greatest(s.max, "
     "excluded.max),"
@@ -36,8 +44,152 @@ static const char put_sql[] =
     "  last_step = case when " NEWER " then excluded.last_step else s.last_step end,"
     "  last_seq = case when " NEWER " then excluded.last_seq else s.last_seq end,"
     "  last_ts = case when " NEWER " then excluded.last_ts else s.last_ts end,"
-    "  max_ts = greatest(s.max_ts, excluded.max_ts) returning 1)"
-    " select (select count(*) from tc), (select count(*) from up)";
+    "  max_ts = greatest(s.max_ts, excluded.max_ts))"
+    " select i from tc";
+
+/* One BatchPutMetrics call waiting to be written, and what became of it. */
+struct put_job {
+    int32_t tenant;
+    const char *component;
+    const struct metric_point *points;
+    size_t n;
+    struct put_job *next;
+    bool taken, done, found;
+    bool alone; /* its batch failed: it is written again on its own */
+};
+
+/* A series' summary in a batch, with its component's index and name. */
+struct put_series {
+    size_t component;
+    const char *component_name;
+    struct metric_summary s;
+};
+
+/* Concurrent calls of one tenant are written together: the first caller that
+ * finds no write of its tenant in flight takes every queued call of that
+ * tenant and writes them in one statement (one commit, and one summary update
+ * per series rather than per call); the others wait and answer once it has
+ * committed, so a 200 still means committed. As an instance writes a
+ * tenant's series one batch at a time, it keeps one summary shard per
+ * series, so Describe reads one row per metric whatever the load was. */
+enum { PUT_BATCH_MAX = 64, PUT_WRITERS_MAX = 256 };
+static pthread_mutex_t put_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t put_done = PTHREAD_COND_INITIALIZER;
+static struct put_job *put_queue; /* oldest first */
+/* Tenants with a batch in flight: one per worker at most (--workers <= 256). */
+static int32_t put_writing[PUT_WRITERS_MAX];
+static size_t put_writing_count;
+
+static bool tenant_writing(int32_t tenant)
+{
+    for (size_t i = 0; i < put_writing_count; i++)
+        if (put_writing[i] == tenant)
+            return true;
+    return false;
+}
+
+/* Takes `mine` and then the oldest queued calls of its tenant off the queue. */
+static size_t take_batch(struct put_job *mine, struct put_job **batch)
+{
+    size_t k = 0;
+    batch[k++] = mine;
+    for (struct put_job **p = &put_queue; *p;) {
+        struct put_job *j = *p;
+        if (j == mine || (j->tenant == mine->tenant && k < PUT_BATCH_MAX)) {
+            if (j != mine)
+                batch[k++] = j;
+            j->taken = true;
+            *p = j->next;
+        } else {
+            p = &j->next;
+        }
+    }
+    return k;
+}
+
+static int series_order(const void *pa, const void *pb)
+{
+    const struct put_series *a = pa, *b = pb;
+    int c = strcasecmp(a->component_name, b->component_name);
+    return c ? c : strcmp(a->s.name, b->s.name);
+}
+
+/* Writes the `k` calls of `batch` (one tenant) in one statement on r's
+ * connection: sets each call's found, or returns the error. */
+static enum ld_err write_batch(struct request *r, struct put_job *const *batch, size_t k)
+{
+    /* Components by first appearance, named case-insensitively as lower() does
+     * for the ASCII names the API allows; each call's index among them. */
+    const char **comps = arena_alloc(r->arena, k * sizeof *comps);
+    size_t *comp_of = arena_alloc(r->arena, k * sizeof *comp_of), ncomp = 0, n = 0;
+    for (size_t j = 0; j < k; j++) {
+        size_t c = 0;
+        while (c < ncomp && strcasecmp(comps[c], batch[j]->component) != 0)
+            c++;
+        if (c == ncomp)
+            comps[ncomp++] = batch[j]->component;
+        comp_of[j] = c;
+        n += batch[j]->n;
+    }
+    /* Points in arrival order; each component's series summarised over its calls in that order. */
+    struct metric_point *points = arena_alloc(r->arena, n * sizeof *points);
+    struct put_series *series = arena_alloc(r->arena, n * sizeof *series);
+    struct metric_summary *sums = arena_alloc(r->arena, n * sizeof *sums);
+    const char **col = arena_alloc(r->arena, 5 * n * sizeof *col);
+    size_t g = 0;
+    for (size_t c = 0; c < ncomp; c++) {
+        size_t m = 0;
+        for (size_t j = 0; j < k; j++)
+            if (comp_of[j] == c)
+                for (size_t i = 0; i < batch[j]->n; i++)
+                    points[m++] = batch[j]->points[i];
+        size_t gc = metric_summarise(points, m, sums);
+        for (size_t i = 0; i < gc; i++)
+            series[g++] = (struct put_series){.component = c, .component_name = comps[c], .s = sums[i]};
+    }
+    /* Every writer updates a batch's summary rows in the same order (by names),
+     * so two writers of one row (another instance) wait for each other, never
+     * deadlock. */
+    qsort(series, g, sizeof *series, series_order);
+    for (size_t j = 0, p = 0; j < k; j++)
+        for (size_t i = 0; i < batch[j]->n; i++, p++) {
+            const struct metric_point *pt = &batch[j]->points[i];
+            col[p] = db_param_int(r, (int64_t)comp_of[j] + 1);
+            col[n + p] = pt->name;
+            col[2 * n + p] = db_param_int(r, pt->ts_ms);
+            col[3 * n + p] = pt->has_step ? db_param_int(r, pt->step) : NULL;
+            col[4 * n + p] = db_param_double(r, pt->value);
+        }
+    const char **sc = arena_alloc(r->arena, 11 * g * sizeof *sc);
+    for (size_t i = 0; i < g; i++) {
+        const struct metric_summary *m = &series[i].s;
+        sc[i] = db_param_int(r, (int64_t)series[i].component + 1);
+        sc[g + i] = m->name;
+        sc[2 * g + i] = db_param_int(r, m->count);
+        sc[3 * g + i] = db_param_double(r, m->min);
+        sc[4 * g + i] = db_param_double(r, m->max);
+        sc[5 * g + i] = db_param_double(r, m->mean);
+        sc[6 * g + i] = db_param_double(r, m->m2);
+        sc[7 * g + i] = db_param_double(r, m->last_value);
+        sc[8 * g + i] = db_param_int(r, m->last_ts_ms);
+        sc[9 * g + i] = m->has_last_step ? db_param_int(r, m->last_step) : NULL;
+        sc[10 * g + i] = db_param_int(r, m->max_ts_ms);
+    }
+    const char *vals[19] = {db_param_int(r, batch[0]->tenant), db_param_array(r, comps, ncomp, true)};
+    for (int c = 0; c < 5; c++)
+        vals[2 + c] = db_param_array(r, col + (size_t)c * n, n, c == 1);
+    vals[7] = db_param_int(r, getpid() % 16);
+    for (int c = 0; c < 11; c++)
+        vals[8 + c] = db_param_array(r, sc + (size_t)c * g, g, c == 1);
+    PGresult *res = db_run(r, put_sql, 19, vals, NULL);
+    if (!res)
+        return r->error;
+    for (int i = 0; i < PQntuples(res); i++)
+        for (size_t j = 0; j < k; j++)
+            if ((int64_t)comp_of[j] + 1 == db_int64(res, i, 0))
+                batch[j]->found = true;
+    return LD_OK;
+}
 
 enum ld_err store_metrics_put(struct request *r, const char *component, const struct metric_point *points,
                               size_t n, bool *found)
@@ -47,41 +199,44 @@ enum ld_err store_metrics_put(struct request *r, const char *component, const st
     enum ld_err e = db_tenant(r, false, &tenant);
     if (e != LD_OK || !tenant)
         return e;
-    struct metric_summary *sums = arena_alloc(r->arena, n * sizeof *sums);
-    size_t g = metric_summarise(points, n, sums);
-    /* Columns of the points, then of the summaries, as text array elements. */
-    const char **col = arena_alloc(r->arena, (4 * n + 10 * g) * sizeof *col);
-    const char **names = col, **ts = col + n, **steps = col + 2 * n, **values = col + 3 * n;
-    for (size_t i = 0; i < n; i++) {
-        names[i] = points[i].name;
-        ts[i] = db_param_int(r, points[i].ts_ms);
-        steps[i] = points[i].has_step ? db_param_int(r, points[i].step) : NULL;
-        values[i] = db_param_double(r, points[i].value);
+    struct put_job mine = {.tenant = tenant, .component = component, .points = points, .n = n};
+    pthread_mutex_lock(&put_lock);
+    struct put_job **tail = &put_queue;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = &mine;
+    while (!mine.done) {
+        if (mine.taken || tenant_writing(tenant)) {
+            pthread_cond_wait(&put_done, &put_lock);
+            continue;
+        }
+        struct put_job *batch[PUT_BATCH_MAX];
+        size_t k = take_batch(&mine, batch);
+        put_writing[put_writing_count++] = tenant;
+        pthread_mutex_unlock(&put_lock);
+        e = write_batch(r, batch, k);
+        pthread_mutex_lock(&put_lock);
+        size_t w = 0;
+        while (put_writing[w] != tenant)
+            w++;
+        put_writing[w] = put_writing[--put_writing_count];
+        for (size_t j = 0; j < k; j++) {
+            /* A failed batch of several calls may have failed on one call's
+             * data: each is written again alone and gets its own answer. */
+            batch[j]->alone = e != LD_OK && k > 1;
+            batch[j]->done = true;
+        }
+        pthread_cond_broadcast(&put_done);
     }
-    const char **sc = col + 4 * n;
-    for (size_t i = 0; i < g; i++) {
-        const struct metric_summary *m = &sums[i];
-        sc[i] = m->name;
-        sc[g + i] = db_param_int(r, m->count);
-        sc[2 * g + i] = db_param_double(r, m->min);
-        sc[3 * g + i] = db_param_double(r, m->max);
-        sc[4 * g + i] = db_param_double(r, m->mean);
-        sc[5 * g + i] = db_param_double(r, m->m2);
-        sc[6 * g + i] = db_param_double(r, m->last_value);
-        sc[7 * g + i] = db_param_int(r, m->last_ts_ms);
-        sc[8 * g + i] = m->has_last_step ? db_param_int(r, m->last_step) : NULL;
-        sc[9 * g + i] = db_param_int(r, m->max_ts_ms);
+    pthread_mutex_unlock(&put_lock);
+    if (mine.alone) {
+        r->error = LD_OK;
+        r->message = NULL;
+        struct put_job *self = &mine;
+        e = write_batch(r, &self, 1);
     }
-    const char *vals[16] = {db_param_int(r, tenant), component};
-    for (int c = 0; c < 4; c++)
-        vals[2 + c] = db_param_array(r, col + (size_t)c * n, n, c == 0);
-    for (int c = 0; c < 10; c++)
-        vals[6 + c] = db_param_array(r, sc + (size_t)c * g, g, c == 0);
-    PGresult *res = db_run(r, put_sql, 16, vals, NULL);
-    if (!res)
-        return r->error;
-    *found = db_int64(res, 0, 0) > 0;
-    return LD_OK;
+    *found = mine.found;
+    return e;
 }
 
 /* The SQL reduction per statistic, indexed by enum metric_stat. */

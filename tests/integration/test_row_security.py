@@ -127,7 +127,12 @@ class RowSecurityTest(unittest.TestCase):
                 "insert into association (tenant_id, source_id, destination_id, created_at) "
                 "select %d, id, id, now() from entity limit 1" % theirs,
                 "insert into lineage_group (tenant_id, name, arn) values (%d, 'x', 'arn:y')"
-                % theirs):
+                % theirs,
+                "insert into metric_point (tenant_id, component_id, metric_name, ts, value) "
+                "select %d, id, 'm', now(), 1 from entity where kind = 3 limit 1" % theirs,
+                "insert into metric_summary (tenant_id, component_id, metric_name, shard, count, min,"
+                " max, mean, m2, last_value, last_ts, last_seq, max_ts) select %d, id, 'x', 0, 1, 1, 1,"
+                " 1, 0, 1, now(), 1, now() from entity where kind = 3 limit 1" % theirs):
             with self.subTest(sql=text):
                 err = self.sql(text, mine, check=False)
                 self.assertIn("row-level security", err)
