@@ -58,6 +58,8 @@ static const struct field fields[] = {
     {"Status.Message", K_TC, "entity.details->'Status'->>'Message'", VT_TEXT, 0, NULL},
     {"StartTime", K_TC, "to_timestamp((entity.details->>'StartTime')::float8 / 1000)", VT_TIME, 0, NULL},
     {"EndTime", K_TC, "to_timestamp((entity.details->>'EndTime')::float8 / 1000)", VT_TIME, 0, NULL},
+    {"LineageGroupArn", K_TC, "(select g.arn from lineage_group g where g.tenant_id = entity.tenant_id)",
+     VT_TEXT, F_ARN, NULL},
 };
 
 /* List-valued properties: each element is a row of `from` (which ends in a

@@ -386,6 +386,12 @@ class RecordShapeTest(SearchCase):
             self.assertEqual(tc[key], described[key], key)
         self.assertNotIn("Source", tc)
 
+    def test_component_records_are_found_by_their_lineage_group(self):
+        group = self.sm.describe_trial_component(TrialComponentName="c1")["LineageGroupArn"]
+        self.assertEqual(sorted(self.names(flt("LineageGroupArn", "Equals", group))),
+                         sorted(COMPONENTS))
+        self.assertEqual(self.names(flt("LineageGroupArn", "Equals", group + "-other")), [])
+
     def test_trial_record_has_component_summaries(self):
         out = self.search("ExperimentTrial", SearchExpression={
             "Filters": [flt("ExperimentName", "Equals", "exp-a")]})
