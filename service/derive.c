@@ -226,7 +226,7 @@ static enum ld_err apply_update(struct derive_plan *p, const struct derive_updat
         .status = status,
         /* The details that describe a state travel with it. */
         .details_set = status && u->details_set ? json_print_owned(r, u->details_set) : NULL,
-        .merges = {{u->merge_member, merge->child ? json_print_owned(r, merge) : NULL, NULL}},
+        .merges = {{u->merge_member, merge->child ? json_print_owned(r, merge) : NULL, NULL, 0}},
     };
     const char *arn;
     return store_entity_update(r, n->in.kind, n->arn, &upd, &arn);
