@@ -110,7 +110,7 @@ static const struct list_def lists[] = {
     LIST("TrialComponentSummaries", K_TRIAL, SUMMARY_ROWS " where sm.trial_id = entity.id",
          "select sm.trial_id" SUMMARY_ROWS " where sc.tenant_id = $1 and sc.kind = 3", summary_fields),
     LIST("Tags", K_ALL, " from tag t where t.entity_id = entity.id",
-         "select t.entity_id from tag t where true", tag_fields),
+         "select t.entity_id from tag t where t.tenant_id = $1", tag_fields),
     LIST("Metrics", K_TC,
          " from (select ms.metric_name, min(ms.min) as mn, max(ms.max) as mx,"
          " sum(ms.count * ms.mean) / sum(ms.count) as av, sum(ms.count)::float8 as cnt"
@@ -240,7 +240,7 @@ static enum ld_err resolve(struct compiler *c, const char *given, struct prop *p
         *p = (struct prop){.type = VT_TEXT, .flags = F_EXEMPT, .expr = "t.value"};
         int key = add_param(c, rest);
         p->from = fmt_key(c, " from tag t where t.entity_id = entity.id and t.key = $%1$d", key);
-        p->ids = fmt_key(c, "select t.entity_id from tag t where t.key = $%1$d", key);
+        p->ids = fmt_key(c, "select t.entity_id from tag t where t.tenant_id = $1 and t.key = $%1$d", key);
         return LD_OK;
     }
     if (kind == 3 && seg == 10 && strncasecmp(name, "Parameters", 10) == 0) {

@@ -34,13 +34,13 @@ select e.id, e.tenant_id, p.key,
        case when jsonb_typeof(p.value->'NumberValue') = 'number' then (p.value->>'NumberValue')::float8 end,
        p.value->>'StringValue'
 from entity e, jsonb_each(e.details->'Parameters') p where e.tenant_id = :tenant and e.kind = 3;
-insert into tag (entity_id, key, value)
-select e.id, k.key, k.key || '-' || (substr(e.name, 4)::int % k.m)
+insert into tag (entity_id, tenant_id, key, value)
+select e.id, e.tenant_id, k.key, k.key || '-' || (substr(e.name, 4)::int % k.m)
 from entity e, (values ('team', 20), ('env', 3), ('owner', 1000)) k(key, m)
 where e.tenant_id = :tenant and e.kind = 3;
-insert into metric_summary (component_id, metric_name, shard, count, min, max, mean, m2, last_value,
-                            last_ts, last_step, last_seq, max_ts)
-select e.id, m.name, 0, 10, v * 0.5, v, v * 0.75, v * 0.1, v * 0.9, now(), 9, 1, now()
+insert into metric_summary (component_id, tenant_id, metric_name, shard, count, min, max, mean, m2,
+                            last_value, last_ts, last_step, last_seq, max_ts)
+select e.id, e.tenant_id, m.name, 0, 10, v * 0.5, v, v * 0.75, v * 0.1, v * 0.9, now(), 9, 1, now()
 from entity e, (values ('acc'), ('loss'), ('f1'), ('auc'), ('recall')) m(name),
      lateral (select (hashtext(e.name || m.name) & 1048575) / 1048575.0::float8 as v) h
 where e.tenant_id = :tenant and e.kind = 3;

@@ -534,9 +534,9 @@ class BeyondTheCapTest(LineagedTestCase):
                        'n', jsonb_build_object('NumberValue', i))) else '{}' end,
                    now() - i * interval '1 second', now() - i * interval '1 second'
             from tenant t, generate_series(1, :count) i where t.account = :'account';
-            insert into metric_summary (component_id, metric_name, shard, count, min, max, mean, m2,
-                                        last_value, last_ts, last_seq, max_ts)
-            select e.id, 'acc', 0, 1, v, v, v, 0, v, now(), 1, now()
+            insert into metric_summary (component_id, tenant_id, metric_name, shard, count, min, max,
+                                        mean, m2, last_value, last_ts, last_seq, max_ts)
+            select e.id, e.tenant_id, 'acc', 0, 1, v, v, v, 0, v, now(), 1, now()
             from entity e join tenant t on t.id = e.tenant_id,
                  lateral (select substr(e.name, 5)::int / 1000.0::float8 as v) x
             where t.account = :'account' and e.kind = 3 and substr(e.name, 5)::int % 2 = 0;
