@@ -157,6 +157,7 @@ struct compiler {
     int *keys; /* the parameters holding user keys (add_key) */
     int key_count;
     const char *shared; /* the sort value's expression, which filters read as sv.v0 instead */
+    bool custom;        /* an And intersects id sets */
 };
 
 static int add_param(struct compiler *c, const char *v)
@@ -569,7 +570,7 @@ static enum ld_err expression_condition(struct compiler *c, const cJSON *expr, s
     const char *join = or ? " or " : " and ";
     const char *cond = NULL, *ids = NULL, *source = NULL, *rest = NULL;
     bool all_ids = true, all_sourced = true, row = false;
-    int parts = 0;
+    int parts = 0, sets = 0;
     static const char *const members[] = {"Filters", "NestedFilters", "SubExpressions"};
     for (int m = 0; m < 3; m++) {
         const cJSON *item;
@@ -591,6 +592,7 @@ static enum ld_err expression_condition(struct compiler *c, const cJSON *expr, s
                 return e;
             cond = cond ? arena_printf(a, "%s%s%s", cond, join, part.sql) : part.sql;
             all_ids = all_ids && part.ids;
+            sets += part.ids != NULL;
             if (part.ids)
                 ids = ids ? arena_printf(a, "%s union %s", ids, part.ids) : part.ids;
             all_sourced = all_sourced && part.source && !part.rest;
@@ -610,6 +612,7 @@ static enum ld_err expression_condition(struct compiler *c, const cJSON *expr, s
         return req_fail(
             c->r, LD_ERR_VALIDATION,
             "A SearchExpression needs at least one of Filters, NestedFilters and SubExpressions.");
+    c->custom = c->custom || (! or &&sets > 1);
     /* The union runs once, as an array the primary key is probed with: the
      * planner cannot estimate a union of ranges and would scan every record
      * to join it. */
@@ -829,6 +832,7 @@ enum ld_err search_compile(struct request *r, const struct search_spec *spec, st
     out->params = c.params;
     out->param_count = c.n;
     out->key_count = n;
+    out->custom_plan = c.custom;
     return LD_OK;
 }
 

@@ -22,6 +22,8 @@ drop policy metric_summary_tenant on metric_summary;
 create policy metric_summary_tenant on metric_summary to lineaged_service
     using (tenant_id = ld_tenant()) with check (tenant_id = ld_tenant() and ld_owns(component_id));
 
--- Search's tag filters: the tenant's records with a tag key and value, from the index alone.
+-- Search's tag filters from the index alone: the tenant's records with a tag
+-- key and value, or whether one record has it (the id a key column, so that
+-- probing one record's tag needs no table page).
 drop index tag_key_value_idx;
-create index tag_key_value_idx on tag (tenant_id, key, value) include (entity_id);
+create index tag_key_value_idx on tag (tenant_id, key, value, entity_id);

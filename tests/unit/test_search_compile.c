@@ -279,3 +279,23 @@ Test(search_compile, a_page_token_positions_both_branches)
                                       "search_param a where a.entity_id = entity.id"),
                        "%s", q.text);
 }
+
+Test(search_compile, an_and_of_id_sets_is_planned_with_its_values)
+{
+    struct search_sql q;
+    static const char both[] = "{\"Filters\": [{\"Name\": \"Parameters.p\", \"Value\": \"13\"},"
+                               " {\"Name\": \"Tags.team\", \"Value\": \"red\"}]}";
+    cr_assert_eq(compile(both, NULL, false, NULL, &q), LD_OK, "%s", r.message);
+    cr_assert(q.custom_plan, "%s", q.text);
+    /* One set, or sets united: every set is read whole whatever the values. */
+    cr_assert_eq(
+        compile("{\"Filters\": [{\"Name\": \"Parameters.p\", \"Value\": \"13\"}]}", NULL, false, NULL, &q),
+        LD_OK);
+    cr_assert_not(q.custom_plan, "%s", q.text);
+    cr_assert_eq(
+        compile("{\"Operator\": \"Or\", \"Filters\": [{\"Name\": \"Parameters.p\", \"Value\": \"13\"},"
+                " {\"Name\": \"Tags.team\", \"Value\": \"red\"}]}",
+                NULL, false, NULL, &q),
+        LD_OK);
+    cr_assert_not(q.custom_plan, "%s", q.text);
+}
