@@ -355,7 +355,9 @@ static bool scoped_to(const struct store *st, const struct request *r)
            strcmp(st->scope_region, r->region) == 0;
 }
 
-PGresult *db_run(struct request *r, const char *sql, int n, const char *const *vals, struct db_violation *v)
+/* Connects, scopes the session to the caller and prepares `sql`: its
+ * statement name ("" to run it unprepared), or NULL after req_fail. */
+static const char *ready(struct request *r, const char *sql, int n, char name[24])
 {
     struct store *st = r->store;
     if (!connect_now(st)) {
@@ -365,8 +367,14 @@ PGresult *db_run(struct request *r, const char *sql, int n, const char *const *v
     int32_t tenant;
     if (!st->scoping && !scoped_to(st, r) && db_tenant(r, false, &tenant) != LD_OK)
         return NULL;
+    return prepared_name(r, sql, n, name);
+}
+
+PGresult *db_run(struct request *r, const char *sql, int n, const char *const *vals, struct db_violation *v)
+{
+    struct store *st = r->store;
     char name[24];
-    const char *stmt = prepared_name(r, sql, n, name);
+    const char *stmt = ready(r, sql, n, name);
     if (!stmt)
         return NULL;
     PGresult *res = *stmt ? PQexecPrepared(st->conn, stmt, n, vals, NULL, NULL, 0)
@@ -389,6 +397,58 @@ PGresult *db_run(struct request *r, const char *sql, int n, const char *const *v
     fail_from_result(r, res);
     PQclear(res);
     return NULL;
+}
+
+static bool send(PGconn *c, const char *stmt, const char *sql, int n, const char *const *vals)
+{
+    return *stmt ? PQsendQueryPrepared(c, stmt, n, vals, NULL, NULL, 0)
+                 : PQsendQueryParams(c, sql, n, NULL, vals, NULL, NULL, 0);
+}
+
+PGresult *db_run_set(struct request *r, const char *setting, const char *value, const char *sql, int n,
+                     const char *const *vals)
+{
+    static const char set_sql[] = "select set_config($1, $2, true)";
+    struct store *st = r->store;
+    char set_name[24], name[24];
+    const char *set_stmt = ready(r, set_sql, 2, set_name);
+    const char *stmt = set_stmt ? ready(r, sql, n, name) : NULL;
+    if (!stmt)
+        return NULL;
+    PGconn *c = st->conn;
+    const char *set_vals[] = {setting, value};
+    if (!PQenterPipelineMode(c) || !send(c, set_stmt, set_sql, 2, set_vals) || !send(c, stmt, sql, n, vals) ||
+        !PQpipelineSync(c)) {
+        fail_from_result(r, NULL);
+        forget_connection(st); /* whatever it holds of the pipeline is lost with it */
+        return NULL;
+    }
+    /* Each statement's results end with a NULL, the pipeline with its sync.
+     * The first failure is the one to report (after it, PIPELINE_ABORTED). */
+    PGresult *res = NULL, *failed = NULL, *x;
+    for (int q = 0; q < 2; q++)
+        while ((x = PQgetResult(c)) != NULL) {
+            ExecStatusType status = PQresultStatus(x);
+            if (q == 1 && status == PGRES_TUPLES_OK && !res)
+                res = x;
+            else if (status != PGRES_TUPLES_OK && !failed)
+                failed = x;
+            else
+                PQclear(x);
+        }
+    x = PQgetResult(c);
+    bool synced = x && PQresultStatus(x) == PGRES_PIPELINE_SYNC;
+    PQclear(x);
+    if (!synced || !PQexitPipelineMode(c) || failed || !res) {
+        fail_from_result(r, failed);
+        PQclear(failed);
+        PQclear(res);
+        if (st->conn && PQpipelineStatus(st->conn) != PQ_PIPELINE_OFF)
+            forget_connection(st);
+        return NULL;
+    }
+    arena_defer(r->arena, clear_result, res);
+    return res;
 }
 
 enum ld_err db_begin(struct request *r)

@@ -22,6 +22,14 @@ struct db_violation {
  * failing the request. */
 PGresult *db_run(struct request *r, const char *sql, int n, const char *const *vals, struct db_violation *v);
 
+/* As db_run (without `v`), for a statement returning rows, with the setting
+ * `setting` = `value` in force for it alone (set_config's is_local): both
+ * travel in one pipeline, in the one implicit transaction its sync ends, so
+ * the setting costs no round trip of its own. Within an open transaction the
+ * setting lasts until that ends. */
+PGresult *db_run_set(struct request *r, const char *setting, const char *value, const char *sql, int n,
+                     const char *const *vals);
+
 /* Transactions; each returns LD_OK or the recorded error. They nest: only
  * the outermost begin and commit reach the database. */
 enum ld_err db_begin(struct request *r);
