@@ -399,7 +399,8 @@ PGresult *db_run(struct request *r, const char *sql, int n, const char *const *v
     return NULL;
 }
 
-static bool send(PGconn *c, const char *stmt, const char *sql, int n, const char *const *vals)
+/* Queues a statement on the pipeline, by its prepared name when it has one. */
+static bool send_statement(PGconn *c, const char *stmt, const char *sql, int n, const char *const *vals)
 {
     return *stmt ? PQsendQueryPrepared(c, stmt, n, vals, NULL, NULL, 0)
                  : PQsendQueryParams(c, sql, n, NULL, vals, NULL, NULL, 0);
@@ -417,8 +418,8 @@ PGresult *db_run_set(struct request *r, const char *setting, const char *value, 
         return NULL;
     PGconn *c = st->conn;
     const char *set_vals[] = {setting, value};
-    if (!PQenterPipelineMode(c) || !send(c, set_stmt, set_sql, 2, set_vals) || !send(c, stmt, sql, n, vals) ||
-        !PQpipelineSync(c)) {
+    if (!PQenterPipelineMode(c) || !send_statement(c, set_stmt, set_sql, 2, set_vals) ||
+        !send_statement(c, stmt, sql, n, vals) || !PQpipelineSync(c)) {
         fail_from_result(r, NULL);
         forget_connection(st); /* whatever it holds of the pipeline is lost with it */
         return NULL;
