@@ -112,7 +112,7 @@ static const struct list_def lists[] = {
     LIST("TrialComponentSummaries", K_TRIAL, SUMMARY_ROWS " where sm.trial_id = entity.id",
          "select sm.trial_id" SUMMARY_ROWS " where sc.tenant_id = $1 and sc.kind = 3", summary_fields),
     LIST("Tags", K_ALL, " from tag t where t.entity_id = entity.id",
-         "select t.entity_id from tag t where true", tag_fields),
+         "select t.entity_id from tag t where t.tenant_id = $1", tag_fields),
     LIST("Metrics", K_TC,
          " from (select ms.metric_name, min(ms.min) as mn, max(ms.max) as mx,"
          " sum(ms.count * ms.mean) / sum(ms.count) as av, sum(ms.count)::float8 as cnt"
@@ -146,6 +146,8 @@ struct prop {
     const char *from; /* set form: " from ... where ..." */
     const char *ids;  /* set form: the owning record ids of rows, uncorrelated */
     const char *ci;
+    bool scoped; /* ids are only the caller's records of the searched kind */
+    bool row;    /* the value reads the record's own columns, not only its id */
 };
 
 struct compiler {
@@ -154,6 +156,10 @@ struct compiler {
     const char **params;
     int n, cap;
     int contains;
+    int *keys; /* the parameters holding user keys (add_key) */
+    int key_count;
+    const char *shared; /* the sort value's expression, which filters read as sv.v0 instead */
+    bool custom;        /* an And intersects id sets */
 };
 
 static int add_param(struct compiler *c, const char *v)
@@ -168,6 +174,22 @@ static int add_param(struct compiler *c, const char *v)
     }
     c->params[c->n++] = v;
     return c->n;
+}
+
+/* A user key (tag, parameter, metric or artifact name) as a parameter: the
+ * same key twice is one parameter, so the same property compiles to the same
+ * expression wherever it is named (the sort and a filter can then share it). */
+static int add_key(struct compiler *c, const char *key)
+{
+    for (int i = 0; i < c->key_count; i++)
+        if (strcmp(c->params[c->keys[i] - 1], key) == 0)
+            return c->keys[i];
+    int *keys = arena_alloc(c->r->arena, (size_t)(c->key_count + 1) * sizeof *keys);
+    if (c->key_count)
+        memcpy(keys, c->keys, (size_t)c->key_count * sizeof *keys);
+    keys[c->key_count] = add_param(c, key);
+    c->keys = keys;
+    return keys[c->key_count++];
 }
 
 static const char *fmt_key(struct compiler *c, const char *tmpl, int key)
@@ -231,6 +253,7 @@ static enum ld_err resolve(struct compiler *c, const char *given, struct prop *p
     const struct field *f = find_field(fields, sizeof fields / sizeof fields[0], bit, name);
     if (f) {
         from_field(f, p);
+        p->row = true;
         return LD_OK;
     }
     const char *dot = strchr(name, '.');
@@ -240,14 +263,14 @@ static enum ld_err resolve(struct compiler *c, const char *given, struct prop *p
     const char *rest = dot + 1;
     if (seg == 4 && strncasecmp(name, "Tags", 4) == 0) {
         *p = (struct prop){.type = VT_TEXT, .flags = F_EXEMPT, .expr = "t.value"};
-        int key = add_param(c, rest);
+        int key = add_key(c, rest);
         p->from = fmt_key(c, " from tag t where t.entity_id = entity.id and t.key = $%1$d", key);
-        p->ids = fmt_key(c, "select t.entity_id from tag t where t.key = $%1$d", key);
+        p->ids = fmt_key(c, "select t.entity_id from tag t where t.tenant_id = $1 and t.key = $%1$d", key);
         return LD_OK;
     }
     if (kind == 3 && seg == 10 && strncasecmp(name, "Parameters", 10) == 0) {
-        *p = (struct prop){.type = VT_PARAM, .expr = "a.txt", .num = "a.num"};
-        int key = add_param(c, rest);
+        *p = (struct prop){.type = VT_PARAM, .expr = "a.txt", .num = "a.num", .scoped = true};
+        int key = add_key(c, rest);
         p->from = fmt_key(
             c, " from search_param a where a.entity_id = entity.id and a.tenant_id = $1 and a.key = $%1$d",
             key);
@@ -259,7 +282,7 @@ static enum ld_err resolve(struct compiler *c, const char *given, struct prop *p
     if (kind == 3 && seg == 7 && strncasecmp(name, "Metrics", 7) == 0 && last && last > rest) {
         for (size_t i = 0; i < sizeof metric_stats / sizeof metric_stats[0]; i++)
             if (strcasecmp(last + 1, metric_stats[i].name) == 0) {
-                int key = add_param(c, arena_strndup(c->r->arena, rest, (size_t)(last - rest)));
+                int key = add_key(c, arena_strndup(c->r->arena, rest, (size_t)(last - rest)));
                 *p = (struct prop){.type = VT_NUMBER, .expr = fmt_key(c, metric_stats[i].expr, key)};
                 return LD_OK;
             }
@@ -273,15 +296,15 @@ static enum ld_err resolve(struct compiler *c, const char *given, struct prop *p
                                                                       : NULL;
         if (!member)
             return unknown(c, given);
-        int key = add_param(c, arena_strndup(c->r->arena, rest, (size_t)(last - rest)));
-        *p = (struct prop){.type = VT_TEXT, .flags = F_EXEMPT};
+        int key = add_key(c, arena_strndup(c->r->arena, rest, (size_t)(last - rest)));
+        *p = (struct prop){.type = VT_TEXT, .flags = F_EXEMPT, .row = true};
         p->expr = arena_printf(c->r->arena, "(entity.details->'%s'->($%d::text)->>'%s')",
                                input ? "InputArtifacts" : "OutputArtifacts", key, member);
         return LD_OK;
     }
     if (kind != 1 && seg == 18 && strncasecmp(name, "MetadataProperties", 18) == 0) {
-        *p = (struct prop){.type = VT_TEXT};
-        p->expr = fmt_key(c, "(entity.details->'MetadataProperties'->>($%1$d::text))", add_param(c, rest));
+        *p = (struct prop){.type = VT_TEXT, .row = true};
+        p->expr = fmt_key(c, "(entity.details->'MetadataProperties'->>($%1$d::text))", add_key(c, rest));
         return LD_OK;
     }
     const struct list_def *l = find_list(bit, name, seg);
@@ -433,15 +456,21 @@ static enum ld_err value_test(struct compiler *c, const char *name, const struct
 }
 
 /* A condition on the record. `ids`, when set, is an uncorrelated select of
- * exactly the matching record ids, and `sql` is "entity.id in (ids)". */
+ * exactly the matching record ids, and `sql` is "entity.id in (ids)". When
+ * `source` is set, the condition is "entity.id in (source) and rest": source
+ * selects each of the caller's records of the searched kind at most once, so
+ * the matches can be read from it without the record's row unless `row`. */
 struct cond {
     const char *sql;
     const char *ids;
+    const char *source;
+    const char *rest; /* with source: the other conditions, or NULL */
+    bool row;         /* some condition reads the record's own columns */
 };
 
-static struct cond id_set(struct arena *a, const char *ids)
+static struct cond id_set(struct arena *a, const char *ids, bool scoped)
 {
-    return (struct cond){arena_printf(a, "entity.id in (%s)", ids), ids};
+    return (struct cond){arena_printf(a, "entity.id in (%s)", ids), ids, scoped ? ids : NULL, NULL, false};
 }
 
 /* One filter as a condition on the record (or, for a property of a nested
@@ -461,10 +490,12 @@ static enum ld_err filter_condition(struct compiler *c, const cJSON *filter, con
         bool yes = op[0] == 'E';
         /* Parameters are always a set, so a scalar has one value expression. */
         if (yes && p->ids)
-            *out = id_set(a, p->ids);
+            *out = id_set(a, p->ids, p->scoped);
         else
-            out->sql = p->from ? arena_printf(a, "%sexists(select 1%s)", yes ? "" : "not ", p->from)
-                               : arena_printf(a, "%s is %snull", p->expr, yes ? "not " : "");
+            *out = (struct cond){
+                .sql = p->from ? arena_printf(a, "%sexists(select 1%s)", yes ? "" : "not ", p->from)
+                               : arena_printf(a, "%s is %snull", p->expr, yes ? "not " : ""),
+                .row = p->row};
         return LD_OK;
     }
     if (!v)
@@ -477,9 +508,11 @@ static enum ld_err filter_condition(struct compiler *c, const cJSON *filter, con
     bool negate = strcmp(op, "NotEquals") == 0;
     if (p->ids && !negate) {
         const char *ids = arena_printf(a, "%s and %s", p->ids, test);
-        *out = id_set(a, alt ? arena_printf(a, "%s union all %s and %s", ids, p->ids, alt) : ids);
+        /* A parameter holds a number or a text, never both: the branches are disjoint. */
+        *out = id_set(a, alt ? arena_printf(a, "%s union all %s and %s", ids, p->ids, alt) : ids, p->scoped);
         return LD_OK;
     }
+    out->row = p->row;
     if (alt)
         test = arena_printf(a, "(%s or %s)", test, alt);
     if (p->from)
@@ -523,7 +556,7 @@ static enum ld_err nested_condition(struct compiler *c, const cJSON *nested, str
         cond = arena_printf(a, "%s and %s", cond, test.sql);
     }
     if (l->ids)
-        *out = id_set(a, arena_printf(a, "%s%s", l->ids, cond));
+        *out = id_set(a, arena_printf(a, "%s%s", l->ids, cond), false);
     else
         out->sql = arena_printf(a, "exists(select 1%s%s)", l->from, cond);
     return LD_OK;
@@ -537,9 +570,9 @@ static enum ld_err expression_condition(struct compiler *c, const cJSON *expr, s
     const char *op = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(expr, "Operator"));
     bool or = op && strcmp(op, "Or") == 0;
     const char *join = or ? " or " : " and ";
-    const char *cond = NULL, *ids = NULL;
-    bool all_ids = true;
-    int parts = 0;
+    const char *cond = NULL, *ids = NULL, *source = NULL, *rest = NULL;
+    bool all_ids = true, all_sourced = true, row = false;
+    int parts = 0, sets = 0;
     static const char *const members[] = {"Filters", "NestedFilters", "SubExpressions"};
     for (int m = 0; m < 3; m++) {
         const cJSON *item;
@@ -550,6 +583,8 @@ static enum ld_err expression_condition(struct compiler *c, const cJSON *expr, s
             if (m == 0) {
                 struct prop p = {0};
                 e = resolve(c, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "Name")), &p);
+                if (e == LD_OK && c->shared && !p.from && strcmp(p.expr, c->shared) == 0)
+                    p.expr = "sv.v0"; /* the sort value, computed once per record */
                 if (e == LD_OK)
                     e = filter_condition(c, item, &p, &part);
             } else {
@@ -559,8 +594,19 @@ static enum ld_err expression_condition(struct compiler *c, const cJSON *expr, s
                 return e;
             cond = cond ? arena_printf(a, "%s%s%s", cond, join, part.sql) : part.sql;
             all_ids = all_ids && part.ids;
+            sets += part.ids != NULL;
             if (part.ids)
                 ids = ids ? arena_printf(a, "%s union %s", ids, part.ids) : part.ids;
+            all_sourced = all_sourced && part.source && !part.rest;
+            row = row || part.row;
+            /* An And reads its matches from its first sourced part and tests the others. */
+            const char *other = part.sql;
+            if (! or &&!source && part.source) {
+                source = part.source;
+                other = part.rest;
+            }
+            if (! or &&other)
+                rest = rest ? arena_printf(a, "%s and %s", rest, other) : other;
             parts++;
         }
     }
@@ -568,15 +614,19 @@ static enum ld_err expression_condition(struct compiler *c, const cJSON *expr, s
         return req_fail(
             c->r, LD_ERR_VALIDATION,
             "A SearchExpression needs at least one of Filters, NestedFilters and SubExpressions.");
+    c->custom = c->custom || (! or &&sets > 1);
     /* The union runs once, as an array the primary key is probed with: the
      * planner cannot estimate a union of ranges and would scan every record
      * to join it. */
     if (all_ids && or &&parts > 1)
-        *out = (struct cond){arena_printf(a, "entity.id = any(array(%s))", ids), ids};
+        *out = (struct cond){arena_printf(a, "entity.id = any(array(%s))", ids), ids,
+                             all_sourced ? ids : NULL, NULL, false};
     else if (all_ids && parts == 1)
-        *out = id_set(a, ids);
+        *out = id_set(a, ids, all_sourced);
     else
-        out->sql = arena_printf(a, "(%s)", cond);
+        *out =
+            (struct cond){.sql = arena_printf(a, "(%s)", cond), .source = or ? NULL : source, .rest = rest};
+    out->row = row;
     return LD_OK;
 }
 
@@ -704,6 +754,12 @@ enum ld_err search_compile(struct request *r, const struct search_spec *spec, st
     add_param(&c, arena_printf(a, "%d", spec->kind));
     const char *where = "entity.tenant_id = $1 and entity.kind = $2";
     enum ld_err e;
+    struct prop sort = {0};
+    if ((e = resolve(&c, spec->sort_by ? spec->sort_by : "LastModifiedTime", &sort)) != LD_OK)
+        return e;
+    if (!sort.from && !sort.row && !(sort.flags & F_NOTNULL))
+        c.shared = sort.expr;
+    struct cond cond = {0};
     if (spec->expression) {
         int nodes = count_nodes(spec->expression);
         if (nodes > 50)
@@ -712,17 +768,22 @@ enum ld_err search_compile(struct request *r, const struct search_spec *spec, st
                 "A SearchExpression may hold at most 50 filters, nested filters and subexpressions "
                 "in all; this one holds %d.",
                 nodes);
-        struct cond cond = {0};
         if ((e = expression_condition(&c, spec->expression, &cond)) != LD_OK)
             return e;
         where = arena_printf(a, "%s and %s", where, cond.sql);
     }
-    if (spec->visibility && (e = visibility_condition(&c, spec->visibility, &where)) != LD_OK)
+    const char *visible = "";
+    if (spec->visibility && (e = visibility_condition(&c, spec->visibility, &visible)) != LD_OK)
         return e;
-
-    struct prop sort = {0};
-    if ((e = resolve(&c, spec->sort_by ? spec->sort_by : "LastModifiedTime", &sort)) != LD_OK)
-        return e;
+    where = arena_printf(a, "%s%s", where, visible);
+    /* The matches from the filter's source alone when nothing needs the
+     * record's row: no lookup of each match's record to test its tenant and
+     * kind, which the source already fixes. */
+    const char *m_from = "entity", *m_where = where;
+    if (cond.source && !cond.row && !sort.row) {
+        m_from = arena_printf(a, "(%s) entity (id)", cond.source);
+        m_where = arena_printf(a, "%s%s", cond.rest ? cond.rest : "true", visible);
+    }
     struct sort_item items[5];
     const char *lateral;
     int n = sort_items(&c, &sort, items, &lateral);
@@ -761,17 +822,19 @@ enum ld_err search_compile(struct request *r, const struct search_spec *spec, st
      * subqueries of its filter run). */
     out->text = arena_printf(
         a,
-        "with m as materialized (select entity.id%s from entity%s where %s limit %d)"
+        "with m as materialized (select entity.id%s from %s%s where %s limit %d)"
         " select t.n, p.* from (select count(*) as n from m) t left join lateral (select %s%s from ("
         "(select entity.*%s from (select * from m where t.n <= %d%s order by %s limit $%d) s"
         " join entity on entity.id = s.id)"
         " union all (select * from (select entity.*%s from entity%s where %s%s order by %s limit $%d) b"
         " where t.n > %d)) entity order by %s) p on true",
-        keys, lateral, where, SEARCH_TOTAL_CAP + 1, spec->columns, text_keys, key_cols, SEARCH_TOTAL_CAP,
-        m_after, order, limit, keys, lateral, where, after, order, limit, SEARCH_TOTAL_CAP, order);
+        keys, m_from, lateral, m_where, SEARCH_TOTAL_CAP + 1, spec->columns, text_keys, key_cols,
+        SEARCH_TOTAL_CAP, m_after, order, limit, keys, lateral, where, after, order, limit, SEARCH_TOTAL_CAP,
+        order);
     out->params = c.params;
     out->param_count = c.n;
     out->key_count = n;
+    out->custom_plan = c.custom;
     return LD_OK;
 }
 

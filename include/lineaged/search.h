@@ -36,6 +36,8 @@ struct search_sql {
     int param_count;
     int key_count;
     const char *fingerprint; /* the canonical query that page tokens are bound to */
+    bool custom_plan;        /* plan it with its values: an And intersects sets read from indexes, and
+                                which to read first depends on how many records each value matches */
 };
 
 /* Compiles `spec`. Returns LD_OK, or a ValidationException (recorded with

@@ -34,8 +34,8 @@ select e.id, e.tenant_id, p.key,
        case when jsonb_typeof(p.value->'NumberValue') = 'number' then (p.value->>'NumberValue')::float8 end,
        p.value->>'StringValue'
 from entity e, jsonb_each(e.details->'Parameters') p where e.tenant_id = :tenant and e.kind = 3;
-insert into tag (entity_id, key, value)
-select e.id, k.key, k.key || '-' || (substr(e.name, 4)::int % k.m)
+insert into tag (entity_id, tenant_id, key, value)
+select e.id, e.tenant_id, k.key, k.key || '-' || (substr(e.name, 4)::int % k.m)
 from entity e, (values ('team', 20), ('env', 3), ('owner', 1000)) k(key, m)
 where e.tenant_id = :tenant and e.kind = 3;
 insert into metric_summary (tenant_id, component_id, metric_name, shard, count, min, max, mean, m2,

@@ -273,6 +273,28 @@ class SortAndPageTest(SearchCase):
         desc = self.names(SortBy="metrics.acc.max", page=2)
         self.assertEqual(desc, sorted(maxes, key=maxes.get, reverse=True) + ["c2"])
 
+    def test_matches_read_from_parameters_sort_by_metric_and_parameter(self):
+        # Parameter filters with a sort that needs no record column: the
+        # matches come from the parameter index, the metric filter shares the
+        # sort value; pages of one, both ways, missing values last.
+        sgd = flt("Parameters.opt", "Equals", "sgd")
+        cases = [
+            ((sgd,), "Metrics.acc.Max", ["c0", "c4", "c2"], ["c4", "c0", "c2"]),
+            ((sgd, flt("Metrics.acc.Max", "GreaterThan", "0.3")), "Metrics.acc.Max", ["c0", "c4"], ["c4", "c0"]),
+            ((sgd, flt("Metrics.acc.Max", "GreaterThan", "0.3"), flt("Tags.team", "Equals", "blue")),
+             "Metrics.acc.Max", ["c4"], ["c4"]),
+            ((sgd,), "Parameters.lr", ["c0", "c2", "c4"], ["c2", "c0", "c4"]),
+        ]
+        for filters, sort, ascending, descending in cases:
+            for order, expected in (("Ascending", ascending), ("Descending", descending)):
+                self.assertEqual(self.names(*filters, SortBy=sort, SortOrder=order, page=1), expected,
+                                 (filters, sort, order))
+                out = self.search(SearchExpression={"Filters": list(filters)}, SortBy=sort, SortOrder=order)
+                self.assertEqual(out["TotalHits"], {"Value": len(expected), "Relation": "EqualTo"})
+        either = [flt("Parameters.opt", "Equals", "adam"), flt("Parameters.lr", "GreaterThan", "5")]
+        self.assertEqual(self.names(*either, operator="Or", SortBy="Metrics.acc.Max", SortOrder="Ascending",
+                                    page=2), ["c3", "c5", "c1"])
+
     def test_sort_by_text_field_and_tag(self):
         self.assertEqual(self.names(SortBy="TrialComponentName", SortOrder="Ascending", page=4),
                          ["c0", "c1", "c2", "c3", "c4", "c5"])

@@ -110,10 +110,12 @@ Test(search_compile, an_or_of_id_sets_is_their_union)
                          "\"LessThan\", \"Value\": \"1\"}, {\"Name\": \"Tags.t\", \"Value\": \"x\"}]}",
                          NULL, false, NULL, &q),
                  LD_OK);
-    cr_assert_not_null(strstr(q.text, "entity.id = any(array(select a.entity_id from search_param a where "
-                                      "a.tenant_id = $1 and a.key = $3 and a.num < $4::float8 union select "
-                                      "t.entity_id from tag t where t.key = $5 and t.value = $6::text))"),
-                       "%s", q.text);
+    cr_assert_not_null(
+        strstr(q.text,
+               "entity.id = any(array(select a.entity_id from search_param a where "
+               "a.tenant_id = $1 and a.key = $3 and a.num < $4::float8 union select "
+               "t.entity_id from tag t where t.tenant_id = $1 and t.key = $5 and t.value = $6::text))"),
+        "%s", q.text);
 }
 
 Test(search_compile, names_equal_through_the_name_index_and_or_joins)
@@ -228,22 +230,28 @@ Test(search_compile, matches_are_found_once_for_the_total_and_the_page)
                          " \"Value\": \"0.5\"}, {\"Name\": \"Parameters.p\", \"Value\": \"13\"}]}",
                          "Metrics.acc.Max", false, NULL, &q),
                  LD_OK, "%s", r.message);
-    /* The matches, with their sort keys, once; the total counts them. */
-    cr_assert_eq(
-        strncmp(q.text,
-                "with m as materialized (select entity.id, sv.v0 is null as sk0, sv.v0 as sk1,"
-                " entity.id as sk2 from entity cross join lateral (select (select max(ms.max)",
-                strlen("with m as materialized (select entity.id, sv.v0 is null as sk0, sv.v0 as sk1,"
-                       " entity.id as sk2 from entity cross join lateral (select (select max(ms.max)")),
-        0, "%s", q.text);
+    /* The matches, with their sort keys, once; the total counts them. They are
+     * read from the parameter's id set without the records' rows, and the
+     * metric filter tests the sort value rather than computing it again. */
+    static const char m[] =
+        "with m as materialized (select entity.id, sv.v0 is null as sk0, sv.v0 as sk1, entity.id as sk2"
+        " from (select a.entity_id from search_param a where a.tenant_id = $1 and a.key = $5 and a.txt ="
+        " $6::text union all select a.entity_id from search_param a where a.tenant_id = $1 and a.key = $5"
+        " and a.num = $7::float8) entity (id) cross join lateral (select (select max(ms.max) from"
+        " metric_summary ms where ms.component_id = entity.id and ms.metric_name = $3) as v0 offset 0) sv"
+        " where (sv.v0 > $4::float8) limit 10001)";
+    cr_assert_eq(strncmp(q.text, m, strlen(m)), 0, "%s", q.text);
+    /* The metric name is one parameter for the sort and the filter. */
+    cr_assert_null(strstr(q.text, "ms.metric_name = $4"), "%s", q.text);
     cr_assert_not_null(strstr(q.text, "(select count(*) as n from m) t"), "%s", q.text);
     /* Within the cap the page is sorted from m and only its rows are read again. */
     cr_assert_not_null(strstr(q.text,
                               "(select * from m where t.n <= 10000 order by sk0 asc, sk1 desc, sk2 desc"
-                              " limit $9) s join entity on entity.id = s.id"),
+                              " limit $8) s join entity on entity.id = s.id"),
                        "%s", q.text);
     /* Past it, the whole filter in sort order, gated outside its LIMIT. */
-    cr_assert_not_null(strstr(q.text, "limit $9) b where t.n > 10000)"), "%s", q.text);
+    cr_assert_not_null(strstr(q.text, "limit $8) b where t.n > 10000)"), "%s", q.text);
+    cr_assert_not_null(strstr(q.text, "from entity cross join lateral"), "%s", q.text);
     /* A parameter's text and number matches are two id sets, each from its own index. */
     cr_assert_not_null(strstr(q.text, "a.key = $5 and a.txt = $6::text union all select a.entity_id from "
                                       "search_param a where a.tenant_id = $1 and a.key = $5 and a.num = "
@@ -270,4 +278,24 @@ Test(search_compile, a_page_token_positions_both_branches)
     cr_assert_not_null(strstr(q.text, "cross join lateral (select min(a.num) as v0, min(a.txt) as v1 from "
                                       "search_param a where a.entity_id = entity.id"),
                        "%s", q.text);
+}
+
+Test(search_compile, an_and_of_id_sets_is_planned_with_its_values)
+{
+    struct search_sql q;
+    static const char both[] = "{\"Filters\": [{\"Name\": \"Parameters.p\", \"Value\": \"13\"},"
+                               " {\"Name\": \"Tags.team\", \"Value\": \"red\"}]}";
+    cr_assert_eq(compile(both, NULL, false, NULL, &q), LD_OK, "%s", r.message);
+    cr_assert(q.custom_plan, "%s", q.text);
+    /* One set, or sets united: every set is read whole whatever the values. */
+    cr_assert_eq(
+        compile("{\"Filters\": [{\"Name\": \"Parameters.p\", \"Value\": \"13\"}]}", NULL, false, NULL, &q),
+        LD_OK);
+    cr_assert_not(q.custom_plan, "%s", q.text);
+    cr_assert_eq(
+        compile("{\"Operator\": \"Or\", \"Filters\": [{\"Name\": \"Parameters.p\", \"Value\": \"13\"},"
+                " {\"Name\": \"Tags.team\", \"Value\": \"red\"}]}",
+                NULL, false, NULL, &q),
+        LD_OK);
+    cr_assert_not(q.custom_plan, "%s", q.text);
 }
