@@ -1,5 +1,6 @@
 /* Breadth-first lineage walk: one batched query per level (the frontier's
- * associations with their far ends), an id index in the request's arena. */
+ * associations with their far ends), an id index in the request's arena; a
+ * walk without edges is one statement. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -157,15 +158,45 @@ static void mark_unexplored(struct request *r, struct graph_walk *out, const str
     out->truncated = all;
 }
 
+static enum ld_err fail_budget(struct request *r, size_t budget)
+{
+    return req_fail(r, LD_ERR_VALIDATION,
+                    "The lineage query reaches more than %zu entities; narrow it with MaxDepth or Direction.",
+                    budget);
+}
+
+/* The walk in one statement (see store_graph_reach), the start moved first. */
+static enum ld_err walk_at_once(struct request *r, const char *start, const struct walk_options *opt,
+                                struct graph_walk *out)
+{
+    enum ld_err e = store_graph_reach(r, start, opt->direction, opt->max_depth, opt->budget, &out->vertices,
+                                      &out->vertex_count);
+    if (e != LD_OK)
+        return e;
+    if (!out->vertex_count)
+        return req_fail(r, LD_ERR_NOT_FOUND, "%s '%s' does not exist.", entity_arn_label(start), start);
+    if (out->vertex_count > opt->budget)
+        return fail_budget(r, opt->budget);
+    for (size_t i = 0; i < out->vertex_count; i++)
+        if (out->vertices[i].depth == 0) {
+            struct graph_vertex first = out->vertices[i];
+            out->vertices[i] = out->vertices[0];
+            out->vertices[0] = first;
+            break;
+        }
+    return LD_OK;
+}
+
 enum ld_err graph_walk(struct request *r, const char *start, const struct walk_options *opt,
                        struct graph_walk *out)
 {
     memset(out, 0, sizeof *out);
-    enum walk_direction dir = opt->direction;
+    out->direction = opt->direction;
+    if (opt->vertices_only && !opt->truncate && !opt->has_as_of)
+        return walk_at_once(r, start, opt, out);
     const int64_t *as_of = opt->has_as_of ? &opt->as_of_ms : NULL;
     int max_depth = opt->max_depth;
     size_t budget = opt->budget;
-    out->direction = dir;
     struct graph_vertex first;
     int32_t tenant;
     bool found;
@@ -211,10 +242,7 @@ enum ld_err graph_walk(struct request *r, const char *start, const struct walk_o
             break;
         }
         if (out->vertex_count + fresh_count > budget)
-            return req_fail(r, LD_ERR_VALIDATION,
-                            "The lineage query reaches more than %zu entities; narrow it with MaxDepth or "
-                            "Direction.",
-                            budget);
+            return fail_budget(r, budget);
         struct graph_vertex *reached = NULL;
         size_t reached_count = 0;
         if ((e = reached_vertices(r, tenant, as_of, &seen, fresh, fresh_count, far, edge_count, &reached,

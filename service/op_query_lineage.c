@@ -77,7 +77,8 @@ enum ld_err op_query_lineage(struct request *r, const cJSON *in, cJSON *out)
         return req_fail(r, LD_ERR_VALIDATION, "The NextToken is not valid for this request.");
 
     struct graph_walk walk;
-    struct walk_options opt = {.direction = dir, .max_depth = depth, .budget = WALK_BUDGET};
+    struct walk_options opt = {
+        .direction = dir, .max_depth = depth, .budget = WALK_BUDGET, .vertices_only = !include_edges};
     if ((e = graph_walk(r, start, &opt, &walk)) != LD_OK)
         return e;
     struct lineage_selection sel;

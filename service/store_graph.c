@@ -1,6 +1,6 @@
 /* The lineage walk's reads in PostgreSQL: per level, one batched statement
  * for the frontier's associations with their far ends' details (as of a past
- * moment, the far ends in a second statement). */
+ * moment, the far ends in a second statement); a walk without edges in one. */
 #include <libpq-fe.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +73,50 @@ static const char *const adjacent_sql[] = {
     [WALK_ASCENDANTS] = EDGES_WITH_FAR_END("destination_id", "source_id"),
     [WALK_DESCENDANTS] = EDGES_WITH_FAR_END("source_id", "destination_id"),
 };
+
+/* The whole walk in one statement when the caller reads no edges: per level
+ * (one row of the recursion), the distinct far ends not met before, kept as
+ * arrays; a hashed anti-join against the ids seen so far keeps each level
+ * linear. The recursion stops past the depth ($3) or once it holds more than
+ * the budget ($4), then joins the vertices' columns once. */
+#define REACH(far_ends)                                                                                      \
+    "with recursive lv (depth, ids, seen) as (select 0, array[s.id], array[s.id] from entity s"              \
+    " where s.tenant_id = $2 and s.arn = lower($1) and s.kind <> 2 union all"                                \
+    " select lv.depth + 1, n.ids, lv.seen || n.ids from lv cross join lateral (select array_agg(distinct"    \
+    " f.id) as ids from (" far_ends ") f where not exists (select from unnest(lv.seen) s (id)"               \
+    " where s.id = f.id)) n where lv.depth < $3 and n.ids is not null and cardinality(lv.seen) <= $4)"       \
+    " select lv.depth, " VERTEX_COLUMNS " from lv cross join unnest(lv.ids) i (vid) join entity"             \
+    " on id = i.vid and tenant_id = $2 and kind <> 2"
+#define FAR_ENDS(near, far) "select a." far " as id from association a where a." near " = any(lv.ids)"
+
+static const char *const reach_sql[] = {
+    [WALK_BOTH] =
+        REACH(FAR_ENDS("source_id", "destination_id") " union all " FAR_ENDS("destination_id", "source_id")),
+    [WALK_ASCENDANTS] = REACH(FAR_ENDS("destination_id", "source_id")),
+    [WALK_DESCENDANTS] = REACH(FAR_ENDS("source_id", "destination_id")),
+};
+
+enum ld_err store_graph_reach(struct request *r, const char *arn, enum walk_direction dir, int max_depth,
+                              size_t budget, struct graph_vertex **out, size_t *count)
+{
+    *count = 0;
+    int32_t tenant;
+    enum ld_err e = db_tenant(r, false, &tenant);
+    if (e != LD_OK || !tenant)
+        return e;
+    const char *vals[] = {arn, db_param_int(r, tenant), db_param_int(r, max_depth),
+                          db_param_int(r, (int64_t)budget)};
+    PGresult *res = db_run(r, reach_sql[dir], 4, vals, NULL);
+    if (!res)
+        return r->error;
+    *count = (size_t)PQntuples(res);
+    *out = arena_alloc(r->arena, (*count ? *count : 1) * sizeof **out);
+    for (size_t i = 0; i < *count; i++) {
+        vertex_from_row(r, res, (int)i, 1, &(*out)[i]);
+        (*out)[i].depth = (int)db_int64(res, (int)i, 0);
+    }
+    return LD_OK;
+}
 
 enum ld_err store_graph_adjacent(struct request *r, int32_t tenant, const int64_t *ids, size_t n,
                                  enum walk_direction dir, const int64_t *as_of, struct graph_edge **edges,

@@ -64,6 +64,9 @@ struct walk_options {
      * from the audit history; otherwise the live graph. */
     bool has_as_of;
     int64_t as_of_ms;
+    /* The caller reads no edges: a live walk without truncation may then
+     * leave them out (edge_count 0) and cost one statement. */
+    bool vertices_only;
 };
 
 /* Walks from the vertex with ARN `start` in the caller's scope. A missing
