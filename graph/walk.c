@@ -169,8 +169,7 @@ static enum ld_err fail_budget(struct request *r, size_t budget)
 static enum ld_err walk_at_once(struct request *r, const char *start, const struct walk_options *opt,
                                 struct graph_walk *out)
 {
-    enum ld_err e = store_graph_reach(r, start, opt->direction, opt->max_depth, opt->budget, &out->vertices,
-                                      &out->vertex_count);
+    enum ld_err e = store_graph_reach(r, start, opt, &out->vertices, &out->vertex_count);
     if (e != LD_OK)
         return e;
     if (!out->vertex_count)

@@ -76,15 +76,21 @@ enum ld_err op_query_lineage(struct request *r, const cJSON *in, cJSON *out)
     if (token && !token_decode(r->arena, token, query, &offset_text, 1))
         return req_fail(r, LD_ERR_VALIDATION, "The NextToken is not valid for this request.");
 
+    size_t first = (size_t)strtoull(offset_text, NULL, 10);
     struct graph_walk walk;
     struct walk_options opt = {
         .direction = dir, .max_depth = depth, .budget = WALK_BUDGET, .vertices_only = !include_edges};
+    /* Without filters or edges the page alone is read: the walk's positions
+     * count the start, which such a page never holds. */
+    if (!include_edges && lineage_filters_empty(&filters)) {
+        opt.detail_from = first + 1;
+        opt.detail_to = first + (size_t)limit + 1;
+    }
     if ((e = graph_walk(r, start, &opt, &walk)) != LD_OK)
         return e;
     struct lineage_selection sel;
     lineage_select(r, &walk, &filters, include_edges, &sel);
 
-    size_t first = (size_t)strtoull(offset_text, NULL, 10);
     size_t end = first + (size_t)limit < sel.vertex_count ? first + (size_t)limit : sel.vertex_count;
     for (size_t i = first; i < end; i++) {
         const struct graph_vertex *v = &walk.vertices[sel.vertices[i]];

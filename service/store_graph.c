@@ -77,16 +77,21 @@ static const char *const adjacent_sql[] = {
 /* The whole walk in one statement when the caller reads no edges: per level
  * (one row of the recursion), the distinct far ends not met before, kept as
  * arrays; a hashed anti-join against the ids seen so far keeps each level
- * linear. The recursion stops past the depth ($3) or once it holds more than
- * the budget ($4), then joins the vertices' columns once. */
+ * linear, and the associations are read from their index alone (sql/014).
+ * The recursion stops past the depth ($3) or once it holds more than the
+ * budget ($4). Only the levels that hold a position in [$5, $6) of the walk's
+ * order (the start at 0) join their vertices' columns ("offset 0" keeps that
+ * test a gate before the entity read, not a filter after it). */
 #define REACH(far_ends)                                                                                      \
     "with recursive lv (depth, ids, seen) as (select 0, array[s.id], array[s.id] from entity s"              \
     " where s.tenant_id = $2 and s.arn = lower($1) and s.kind <> 2 union all"                                \
     " select lv.depth + 1, n.ids, lv.seen || n.ids from lv cross join lateral (select array_agg(distinct"    \
     " f.id) as ids from (" far_ends ") f where not exists (select from unnest(lv.seen) s (id)"               \
-    " where s.id = f.id)) n where lv.depth < $3 and n.ids is not null and cardinality(lv.seen) <= $4)"       \
-    " select lv.depth, " VERTEX_COLUMNS " from lv cross join unnest(lv.ids) i (vid) join entity"             \
-    " on id = i.vid and tenant_id = $2 and kind <> 2"
+    " where s.id = f.id) and not exists (select from entity t where t.id = f.id and t.kind = 2)) n"          \
+    " where lv.depth < $3 and n.ids is not null and cardinality(lv.seen) <= $4::int8)"                       \
+    " select lv.depth, i.vid, v.* from lv cross join unnest(lv.ids) i (vid) left join lateral "              \
+    "(select " VERTEX_COLUMNS " from entity where id = i.vid and cardinality(lv.seen) > $5::int8"            \
+    " and cardinality(lv.seen) - cardinality(lv.ids) < $6::int8 offset 0) v on true"
 #define FAR_ENDS(near, far) "select a." far " as id from association a where a." near " = any(lv.ids)"
 
 static const char *const reach_sql[] = {
@@ -96,24 +101,33 @@ static const char *const reach_sql[] = {
     [WALK_DESCENDANTS] = REACH(FAR_ENDS("source_id", "destination_id")),
 };
 
-enum ld_err store_graph_reach(struct request *r, const char *arn, enum walk_direction dir, int max_depth,
-                              size_t budget, struct graph_vertex **out, size_t *count)
+enum ld_err store_graph_reach(struct request *r, const char *arn, const struct walk_options *opt,
+                              struct graph_vertex **out, size_t *count)
 {
     *count = 0;
     int32_t tenant;
     enum ld_err e = db_tenant(r, false, &tenant);
     if (e != LD_OK || !tenant)
         return e;
-    const char *vals[] = {arn, db_param_int(r, tenant), db_param_int(r, max_depth),
-                          db_param_int(r, (int64_t)budget)};
-    PGresult *res = db_run(r, reach_sql[dir], 4, vals, NULL);
+    size_t to = opt->detail_to ? opt->detail_to : SIZE_MAX / 2;
+    const char *vals[] = {arn,
+                          db_param_int(r, tenant),
+                          db_param_int(r, opt->max_depth),
+                          db_param_int(r, (int64_t)opt->budget),
+                          db_param_int(r, (int64_t)opt->detail_from),
+                          db_param_int(r, (int64_t)to)};
+    PGresult *res = db_run(r, reach_sql[opt->direction], 6, vals, NULL);
     if (!res)
         return r->error;
     *count = (size_t)PQntuples(res);
     *out = arena_alloc(r->arena, (*count ? *count : 1) * sizeof **out);
     for (size_t i = 0; i < *count; i++) {
-        vertex_from_row(r, res, (int)i, 1, &(*out)[i]);
-        (*out)[i].depth = (int)db_int64(res, (int)i, 0);
+        struct graph_vertex *v = &(*out)[i];
+        if (PQgetisnull(res, (int)i, 2))
+            *v = (struct graph_vertex){.id = db_int64(res, (int)i, 1), .arn = ""};
+        else
+            vertex_from_row(r, res, (int)i, 2, v);
+        v->depth = (int)db_int64(res, (int)i, 0);
     }
     return LD_OK;
 }

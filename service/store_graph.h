@@ -21,12 +21,14 @@ enum ld_err store_graph_vertices(struct request *r, int32_t tenant, const int64_
                                  const int64_t *as_of, struct graph_vertex **out, size_t *count);
 
 /* A whole walk of the live graph from the vertex with ARN `arn` in the
- * caller's scope, in one statement and without its edges: each vertex within
- * `max_depth` with its depth (the start at 0), none when the start is absent.
- * It stops after the level that passes `budget` vertices, so more than
- * `budget` come back exactly when the walk reaches more; memory from the arena. */
-enum ld_err store_graph_reach(struct request *r, const char *arn, enum walk_direction dir, int max_depth,
-                              size_t budget, struct graph_vertex **out, size_t *count);
+ * caller's scope as `opt` says (direction, depth, budget, detail window), in
+ * one statement and without its edges: each vertex within the depth with its
+ * depth (the start at 0), none when the start is absent. It stops after the
+ * level that passes the budget, so more vertices than the budget come back
+ * exactly when the walk reaches more. Vertices of levels outside the detail
+ * window have their id alone (ARN ""); memory from the arena. */
+enum ld_err store_graph_reach(struct request *r, const char *arn, const struct walk_options *opt,
+                              struct graph_vertex **out, size_t *count);
 
 /* The start vertex by ARN in the caller's scope; *found false when absent. */
 enum ld_err store_graph_start(struct request *r, const char *arn, const int64_t *as_of, int32_t *tenant,

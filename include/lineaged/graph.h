@@ -67,6 +67,11 @@ struct walk_options {
     /* The caller reads no edges: a live walk without truncation may then
      * leave them out (edge_count 0) and cost one statement. */
     bool vertices_only;
+    /* With vertices_only, when detail_to is not 0: the caller reads the
+     * details of the vertices at positions [detail_from, detail_to) of the
+     * walk's order by depth (the start at 0) only; the vertices of the other
+     * depths may come with their id and depth alone (ARN "", no details). */
+    size_t detail_from, detail_to;
 };
 
 /* Walks from the vertex with ARN `start` in the caller's scope. A missing
@@ -84,6 +89,9 @@ struct lineage_filters {
     int64_t created_before, created_after, modified_before, modified_after;
     const char *properties; /* JSON object text of wanted pairs, or NULL */
 };
+
+/* Whether `f` selects every vertex (no field set). */
+bool lineage_filters_empty(const struct lineage_filters *f);
 
 /* QueryLineage's answer before paging: vertex indexes into the walk in result
  * order (depth, then ARN) and, per returned edge, its index and the result
