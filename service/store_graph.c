@@ -18,15 +18,19 @@ static const char *id_array(struct request *r, const int64_t *ids, size_t n)
 }
 
 /* The QueryLineage Type and LineageType of each kind of vertex: a component
- * shows its job kind without the SageMaker prefix, an experiment is a context. */
-#define VERTEX_COLUMNS                                                                                       \
+ * shows its job kind without the SageMaker prefix, an experiment is a context;
+ * then the details filters read, each wrapped by `when` (a condition, or
+ * "true") so that a statement may leave them out. */
+#define VERTEX_COLUMNS_WHEN(when)                                                                            \
     "id, kind, arn, case kind when 1 then 'Experiment'"                                                      \
     " when 3 then coalesce(regexp_replace(source_type, '^SageMaker', ''), 'TrialComponent')"                 \
     " else vertex_type end,"                                                                                 \
     " case kind when 3 then 'TrialComponent' when 4 then 'Artifact' when 5 then 'Action' else 'Context' "    \
     "end,"                                                                                                   \
-    " (extract(epoch from created_at) * 1000)::int8, (extract(epoch from modified_at) * 1000)::int8,"        \
-    " (details->'Properties')::text, name"
+    " case when " when " then (extract(epoch from created_at) * 1000)::int8 end,"                            \
+    " case when " when " then (extract(epoch from modified_at) * 1000)::int8 end,"                           \
+    " case when " when " then (details->'Properties')::text end, case when " when " then name end"
+#define VERTEX_COLUMNS VERTEX_COLUMNS_WHEN("true")
 
 /* Reads the VERTEX_COLUMNS that start at column `col` of `row`. */
 static void vertex_from_row(struct request *r, const PGresult *res, int row, int col, struct graph_vertex *v)
@@ -81,7 +85,8 @@ static const char *const adjacent_sql[] = {
  * The recursion stops past the depth ($3) or once it holds more than the
  * budget ($4). Only the levels that hold a position in [$5, $6) of the walk's
  * order (the start at 0) join their vertices' columns ("offset 0" keeps that
- * test a gate before the entity read, not a filter after it). */
+ * test a gate before the entity read, not a filter after it), with their
+ * details when $7. */
 #define REACH(far_ends)                                                                                      \
     "with recursive lv (depth, ids, seen) as (select 0, array[s.id], array[s.id] from entity s"              \
     " where s.tenant_id = $2 and s.arn = lower($1) and s.kind <> 2 union all"                                \
@@ -90,8 +95,9 @@ static const char *const adjacent_sql[] = {
     " where s.id = f.id) and not exists (select from entity t where t.id = f.id and t.kind = 2)) n"          \
     " where lv.depth < $3 and n.ids is not null and cardinality(lv.seen) <= $4::int8)"                       \
     " select lv.depth, i.vid, v.* from lv cross join unnest(lv.ids) i (vid) left join lateral "              \
-    "(select " VERTEX_COLUMNS " from entity where id = i.vid and cardinality(lv.seen) > $5::int8"            \
-    " and cardinality(lv.seen) - cardinality(lv.ids) < $6::int8 offset 0) v on true"
+    "(select " VERTEX_COLUMNS_WHEN(                                                                          \
+        "$7") " from entity where id = i.vid and cardinality(lv.seen) > $5::int8"                            \
+              " and cardinality(lv.seen) - cardinality(lv.ids) < $6::int8 offset 0) v on true"
 #define FAR_ENDS(near, far) "select a." far " as id from association a where a." near " = any(lv.ids)"
 
 static const char *const reach_sql[] = {
@@ -115,8 +121,9 @@ enum ld_err store_graph_reach(struct request *r, const char *arn, const struct w
                           db_param_int(r, opt->max_depth),
                           db_param_int(r, (int64_t)opt->budget),
                           db_param_int(r, (int64_t)opt->detail_from),
-                          db_param_int(r, (int64_t)to)};
-    PGresult *res = db_run(r, reach_sql[opt->direction], 6, vals, NULL);
+                          db_param_int(r, (int64_t)to),
+                          opt->detail_to ? "false" : "true"};
+    PGresult *res = db_run(r, reach_sql[opt->direction], 7, vals, NULL);
     if (!res)
         return r->error;
     *count = (size_t)PQntuples(res);

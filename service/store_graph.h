@@ -25,8 +25,9 @@ enum ld_err store_graph_vertices(struct request *r, int32_t tenant, const int64_
  * one statement and without its edges: each vertex within the depth with its
  * depth (the start at 0), none when the start is absent. It stops after the
  * level that passes the budget, so more vertices than the budget come back
- * exactly when the walk reaches more. Vertices of levels outside the detail
- * window have their id alone (ARN ""); memory from the arena. */
+ * exactly when the walk reaches more. With a detail window the vertices of
+ * levels outside it have their id alone (ARN ""), the others no times,
+ * properties or name; memory from the arena. */
 enum ld_err store_graph_reach(struct request *r, const char *arn, const struct walk_options *opt,
                               struct graph_vertex **out, size_t *count);
 

@@ -67,10 +67,11 @@ struct walk_options {
     /* The caller reads no edges: a live walk without truncation may then
      * leave them out (edge_count 0) and cost one statement. */
     bool vertices_only;
-    /* With vertices_only, when detail_to is not 0: the caller reads the
-     * details of the vertices at positions [detail_from, detail_to) of the
-     * walk's order by depth (the start at 0) only; the vertices of the other
-     * depths may come with their id and depth alone (ARN "", no details). */
+    /* With vertices_only, when detail_to is not 0: the caller reads only the
+     * ARN, Type and LineageType, and only of the vertices at positions
+     * [detail_from, detail_to) of the walk's order by depth (the start at 0);
+     * the vertices of the other depths may come with their id and depth
+     * alone (ARN ""), and none with times, properties or name. */
     size_t detail_from, detail_to;
 };
 
