@@ -96,9 +96,10 @@ enum ld_err op_query_lineage(struct request *r, const cJSON *in, cJSON *out)
         const struct graph_vertex *v = &walk.vertices[sel.vertices[i]];
         cJSON *o = cJSON_CreateObject();
         cJSON_AddItemToArray(vertices, o);
-        json_put_str(o, "Arn", v->arn);
-        json_put_str(o, "Type", v->type);
-        json_put_str(o, "LineageType", v->lineage_type);
+        /* The walk's strings live in the request's arena: referenced, not copied. */
+        json_put_str_ref(o, "Arn", v->arn);
+        json_put_str_ref(o, "Type", v->type);
+        json_put_str_ref(o, "LineageType", v->lineage_type);
     }
     /* Each edge goes out with the page that returns the later of its ends. */
     for (size_t i = 0; i < sel.edge_count; i++) {
@@ -107,9 +108,9 @@ enum ld_err op_query_lineage(struct request *r, const cJSON *in, cJSON *out)
         const struct graph_edge *g = &walk.edges[sel.edges[i]];
         cJSON *o = cJSON_CreateObject();
         cJSON_AddItemToArray(edges, o);
-        json_put_str(o, "SourceArn", walk.vertices[g->source].arn);
-        json_put_str(o, "DestinationArn", walk.vertices[g->destination].arn);
-        json_put_str(o, "AssociationType", g->type);
+        json_put_str_ref(o, "SourceArn", walk.vertices[g->source].arn);
+        json_put_str_ref(o, "DestinationArn", walk.vertices[g->destination].arn);
+        json_put_str_ref(o, "AssociationType", g->type);
     }
     if (end < sel.vertex_count) {
         const char *next = arena_printf(r->arena, "%zu", end);
