@@ -75,28 +75,29 @@ static void *grow(struct arena *a, void *items, size_t size, size_t count, size_
 }
 
 /* The associations leaving the walk's vertices [from, to) in the walk's
- * direction, with their far ends where the store read them (see
- * store_graph_adjacent). */
+ * direction, with their far ends where the store read them: not when they
+ * are more than the `room` left in the budget (see store_graph_adjacent). */
 static enum ld_err level_edges(struct request *r, int32_t tenant, const struct graph_walk *out, size_t from,
-                               size_t to, const struct walk_options *opt, struct graph_edge **edges,
-                               struct graph_vertex **far, size_t *count)
+                               size_t to, const struct walk_options *opt, size_t room,
+                               struct graph_edge **edges, struct graph_vertex **far, size_t *count,
+                               bool *far_read)
 {
     int64_t *frontier = arena_alloc(r->arena, (to - from) * sizeof *frontier);
     for (size_t i = from; i < to; i++)
         frontier[i - from] = out->vertices[i].id;
     return store_graph_adjacent(r, tenant, frontier, to - from, opt->direction,
-                                opt->has_as_of ? &opt->as_of_ms : NULL, edges, far, count);
+                                opt->has_as_of ? &opt->as_of_ms : NULL, room, edges, far, count, far_read);
 }
 
 /* The vertices the level reached: the far ends the adjacency read brought
- * that the walk has not `seen` (each once), or, as of a past moment, one
- * batched read of the fresh ends. */
-static enum ld_err reached_vertices(struct request *r, int32_t tenant, const int64_t *as_of,
+ * that the walk has not `seen` (each once), or, where it read none (as of a
+ * past moment, past its room), one batched read of the fresh ends. */
+static enum ld_err reached_vertices(struct request *r, int32_t tenant, const int64_t *as_of, bool far_read,
                                     const struct id_index *seen, const int64_t *fresh, size_t fresh_count,
                                     const struct graph_vertex *far, size_t edge_count,
                                     struct graph_vertex **out, size_t *count)
 {
-    if (as_of || !fresh_count) {
+    if (!far_read || !fresh_count) {
         *count = 0;
         return fresh_count ? store_graph_vertices(r, tenant, fresh, fresh_count, as_of, out, count) : LD_OK;
     }
@@ -218,8 +219,9 @@ enum ld_err graph_walk(struct request *r, const char *start, const struct walk_o
         struct graph_edge *edges;
         struct graph_vertex *far;
         size_t edge_count;
-        if ((e = level_edges(r, tenant, out, level_start, level_end, opt, &edges, &far, &edge_count)) !=
-            LD_OK)
+        bool far_read;
+        if ((e = level_edges(r, tenant, out, level_start, level_end, opt, budget - out->vertex_count, &edges,
+                             &far, &edge_count, &far_read)) != LD_OK)
             return e;
         /* Ends not seen yet, each once, to fetch as the next level. */
         int64_t *fresh = arena_alloc(r->arena, (2 * edge_count + 1) * sizeof *fresh);
@@ -244,8 +246,8 @@ enum ld_err graph_walk(struct request *r, const char *start, const struct walk_o
             return fail_budget(r, budget);
         struct graph_vertex *reached = NULL;
         size_t reached_count = 0;
-        if ((e = reached_vertices(r, tenant, as_of, &seen, fresh, fresh_count, far, edge_count, &reached,
-                                  &reached_count)) != LD_OK)
+        if ((e = reached_vertices(r, tenant, as_of, far_read, &seen, fresh, fresh_count, far, edge_count,
+                                  &reached, &reached_count)) != LD_OK)
             return e;
         for (size_t i = 0; i < reached_count; i++) {
             out->vertices = grow(r->arena, out->vertices, sizeof *out->vertices, out->vertex_count, &vcap);
@@ -261,8 +263,9 @@ enum ld_err graph_walk(struct request *r, const char *start, const struct walk_o
         struct graph_edge *edges;
         struct graph_vertex *far;
         size_t edge_count;
-        if ((e = level_edges(r, tenant, out, level_start, out->vertex_count, opt, &edges, &far,
-                             &edge_count)) != LD_OK)
+        bool far_read;
+        if ((e = level_edges(r, tenant, out, level_start, out->vertex_count, opt, 0, &edges, &far,
+                             &edge_count, &far_read)) != LD_OK)
             return e;
         mark_unexplored(r, out, &seen, level_start, out->vertex_count, edges, edge_count);
     }

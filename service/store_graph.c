@@ -66,18 +66,24 @@ static const char *const adjacent_as_of_sql[] = {
 
 /* The live associations from (`near` = source) or to (`near` = destination)
  * the frontier, each with its far end's vertex columns (NULL unless the far
- * end is a vertex of tenant $2), so that a level costs one statement. */
-#define EDGES_WITH_FAR_END(near, far)                                                                        \
-    "select a.source_id, a.destination_id, a.association_type, v.* from association a left join lateral"     \
-    " (select " VERTEX_COLUMNS " from entity where id = a." far                                              \
-    " and tenant_id = $2 and kind <> 2) v on true"                                                           \
+ * end is a vertex of tenant $2), so that a level costs one statement; but
+ * only when the level has at most $3 distinct far ends, as a level past the
+ * walk's budget needs none of them (a hub's first level alone can hold
+ * thousands). "offset 0" keeps that test a gate before the entity read. */
+#define EDGES(near, far)                                                                                     \
+    "select a.source_id, a.destination_id, a.association_type, a." far " as far from association a"          \
     " where a." near " = any($1::int8[])"
+#define EDGES_WITH_FAR_ENDS(edges)                                                                           \
+    "with e as materialized (" edges "), g as (select count(distinct far) <= $3::int8 as fetch from e)"      \
+    " select e.source_id, e.destination_id, e.association_type, v.* from e cross join g left join lateral"   \
+    " (select " VERTEX_COLUMNS " from entity where id = e.far and tenant_id = $2 and kind <> 2 and g.fetch"  \
+    " offset 0) v on true"
 
 static const char *const adjacent_sql[] = {
-    [WALK_BOTH] = EDGES_WITH_FAR_END("source_id", "destination_id") " union all " EDGES_WITH_FAR_END(
-        "destination_id", "source_id"),
-    [WALK_ASCENDANTS] = EDGES_WITH_FAR_END("destination_id", "source_id"),
-    [WALK_DESCENDANTS] = EDGES_WITH_FAR_END("source_id", "destination_id"),
+    [WALK_BOTH] = EDGES_WITH_FAR_ENDS(
+        EDGES("source_id", "destination_id") " union all " EDGES("destination_id", "source_id")),
+    [WALK_ASCENDANTS] = EDGES_WITH_FAR_ENDS(EDGES("destination_id", "source_id")),
+    [WALK_DESCENDANTS] = EDGES_WITH_FAR_ENDS(EDGES("source_id", "destination_id")),
 };
 
 /* The whole walk in one statement when the caller reads no edges: per level
@@ -142,24 +148,30 @@ enum ld_err store_graph_reach(struct request *r, const char *arn, const struct w
 }
 
 enum ld_err store_graph_adjacent(struct request *r, int32_t tenant, const int64_t *ids, size_t n,
-                                 enum walk_direction dir, const int64_t *as_of, struct graph_edge **edges,
-                                 struct graph_vertex **far, size_t *count)
+                                 enum walk_direction dir, const int64_t *as_of, size_t room,
+                                 struct graph_edge **edges, struct graph_vertex **far, size_t *count,
+                                 bool *far_read)
 {
-    const char *vals[] = {id_array(r, ids, n), as_of ? db_param_int(r, *as_of) : db_param_int(r, tenant)};
-    PGresult *res = db_run(r, as_of ? adjacent_as_of_sql[dir] : adjacent_sql[dir], 2, vals, NULL);
+    const char *vals[] = {id_array(r, ids, n), as_of ? db_param_int(r, *as_of) : db_param_int(r, tenant),
+                          db_param_int(r, (int64_t)room)};
+    PGresult *res = as_of ? db_run(r, adjacent_as_of_sql[dir], 2, vals, NULL)
+                          : db_run(r, adjacent_sql[dir], 3, vals, NULL);
     if (!res)
         return r->error;
     *count = (size_t)PQntuples(res);
+    *far_read = false;
     *edges = arena_alloc(r->arena, (*count ? *count : 1) * sizeof **edges);
     *far = arena_alloc(r->arena, (*count ? *count : 1) * sizeof **far);
     for (size_t i = 0; i < *count; i++) {
         (*edges)[i] = (struct graph_edge){.source_id = db_int64(res, (int)i, 0),
                                           .destination_id = db_int64(res, (int)i, 1),
                                           .type = db_text(r, res, (int)i, 2)};
-        /* As of a past moment the far ends are read apart (id 0 here). */
+        /* As of a past moment, or past `room`, the far ends are read apart (id 0 here). */
         (*far)[i] = (struct graph_vertex){0};
-        if (!as_of && !PQgetisnull(res, (int)i, 3))
+        if (!as_of && !PQgetisnull(res, (int)i, 3)) {
             vertex_from_row(r, res, (int)i, 3, &(*far)[i]);
+            *far_read = true;
+        }
     }
     return LD_OK;
 }

@@ -10,11 +10,14 @@
  * The associations touching `ids` in the walk's direction (both ways for
  * WALK_BOTH; an association between two of `ids` may come twice), in stored
  * direction, and beside each (`far`, same count) its far end when that is a
- * vertex of `tenant` (id 0 when it is not, and always as of a past moment:
- * then read the ends with store_graph_vertices); memory from the arena. */
+ * vertex of `tenant` (id 0 when it is not). *far_read is false when no far
+ * end was read: always as of a past moment, and when the associations have
+ * more than `room` distinct far ends; then read the ends the walk wants with
+ * store_graph_vertices. Memory from the arena. */
 enum ld_err store_graph_adjacent(struct request *r, int32_t tenant, const int64_t *ids, size_t n,
-                                 enum walk_direction dir, const int64_t *as_of, struct graph_edge **edges,
-                                 struct graph_vertex **far, size_t *count);
+                                 enum walk_direction dir, const int64_t *as_of, size_t room,
+                                 struct graph_edge **edges, struct graph_vertex **far, size_t *count,
+                                 bool *far_read);
 
 /* The vertices among `ids` that are in tenant `tenant` (trials are never vertices). */
 enum ld_err store_graph_vertices(struct request *r, int32_t tenant, const int64_t *ids, size_t n,
