@@ -1,6 +1,6 @@
-/* Breadth-first lineage walk: one batched query per level (the frontier's
- * associations with their far ends), an id index in the request's arena; a
- * walk without edges is one statement. */
+/* Breadth-first lineage walk: a live walk without truncation markers is one
+ * statement; otherwise one batched query per level (the frontier's
+ * associations with their far ends), an id index in the request's arena. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -159,6 +159,24 @@ static void mark_unexplored(struct request *r, struct graph_walk *out, const str
     out->truncated = all;
 }
 
+/* Orders the walk's edges and keeps each once (an edge between two vertices
+ * of one level, or met again from its other end, comes twice), with the
+ * indexes of its ends among the vertices, which `seen` maps. */
+static void finish_edges(struct graph_walk *out, const struct id_index *seen)
+{
+    if (out->edge_count)
+        qsort(out->edges, out->edge_count, sizeof *out->edges, compare_edges);
+    size_t kept = 0;
+    for (size_t i = 0; i < out->edge_count; i++)
+        if (kept == 0 || compare_edges(&out->edges[kept - 1], &out->edges[i]) != 0)
+            out->edges[kept++] = out->edges[i];
+    out->edge_count = kept;
+    for (size_t i = 0; i < kept; i++) {
+        out->edges[i].source = index_get(seen, out->edges[i].source_id);
+        out->edges[i].destination = index_get(seen, out->edges[i].destination_id);
+    }
+}
+
 static enum ld_err fail_budget(struct request *r, size_t budget)
 {
     return req_fail(r, LD_ERR_VALIDATION,
@@ -170,7 +188,8 @@ static enum ld_err fail_budget(struct request *r, size_t budget)
 static enum ld_err walk_at_once(struct request *r, const char *start, const struct walk_options *opt,
                                 struct graph_walk *out)
 {
-    enum ld_err e = store_graph_reach(r, start, opt, &out->vertices, &out->vertex_count);
+    enum ld_err e =
+        store_graph_reach(r, start, opt, &out->vertices, &out->vertex_count, &out->edges, &out->edge_count);
     if (e != LD_OK)
         return e;
     if (!out->vertex_count)
@@ -184,6 +203,13 @@ static enum ld_err walk_at_once(struct request *r, const char *start, const stru
             out->vertices[0] = first;
             break;
         }
+    if (out->edge_count) {
+        struct id_index seen;
+        index_init(r->arena, &seen, 64);
+        for (size_t i = 0; i < out->vertex_count; i++)
+            index_put(r->arena, &seen, out->vertices[i].id, i);
+        finish_edges(out, &seen);
+    }
     return LD_OK;
 }
 
@@ -192,7 +218,7 @@ enum ld_err graph_walk(struct request *r, const char *start, const struct walk_o
 {
     memset(out, 0, sizeof *out);
     out->direction = opt->direction;
-    if (opt->vertices_only && !opt->truncate && !opt->has_as_of)
+    if (!opt->truncate && !opt->has_as_of)
         return walk_at_once(r, start, opt, out);
     const int64_t *as_of = opt->has_as_of ? &opt->as_of_ms : NULL;
     int max_depth = opt->max_depth;
@@ -269,18 +295,6 @@ enum ld_err graph_walk(struct request *r, const char *start, const struct walk_o
             return e;
         mark_unexplored(r, out, &seen, level_start, out->vertex_count, edges, edge_count);
     }
-    /* An edge between two vertices of one level, or met again from its other
-     * end, was fetched twice: keep each once. */
-    if (out->edge_count)
-        qsort(out->edges, out->edge_count, sizeof *out->edges, compare_edges);
-    size_t kept = 0;
-    for (size_t i = 0; i < out->edge_count; i++)
-        if (kept == 0 || compare_edges(&out->edges[kept - 1], &out->edges[i]) != 0)
-            out->edges[kept++] = out->edges[i];
-    out->edge_count = kept;
-    for (size_t i = 0; i < kept; i++) {
-        out->edges[i].source = index_get(&seen, out->edges[i].source_id);
-        out->edges[i].destination = index_get(&seen, out->edges[i].destination_id);
-    }
+    finish_edges(out, &seen);
     return LD_OK;
 }

@@ -86,44 +86,65 @@ static const char *const adjacent_sql[] = {
     [WALK_DESCENDANTS] = EDGES_WITH_FAR_ENDS(EDGES("source_id", "destination_id")),
 };
 
-/* The whole walk in one statement when the caller reads no edges: per level
- * (one row of the recursion), the distinct far ends not met before, kept as
- * arrays; a hashed anti-join against the ids seen so far keeps each level
- * linear, and the associations are read from their index alone (sql/014).
- * The recursion stops past the depth ($3) or once it holds more than the
- * budget ($4). Only the levels that hold a position in [$5, $6) of the walk's
- * order (the start at 0) join their vertices' columns ("offset 0" keeps that
- * test a gate before the entity read, not a filter after it), with their
- * details when $7. */
-#define REACH(far_ends)                                                                                      \
+/* The whole walk in one statement: per level (one row of the recursion), the
+ * distinct far ends not met before, kept as arrays; a hashed anti-join
+ * against the ids seen so far keeps each level linear, and the associations
+ * are read from their index alone (sql/014). The recursion stops past the
+ * depth ($3) or once it holds more than the budget ($4). A row per vertex:
+ * depth, id and, for the levels that hold a position in [$5, $6) of the
+ * walk's order (the start at 0), its columns ("offset 0" keeps that test a
+ * gate before the entity read, not a filter after it), with details when $7. */
+#define REACH_LEVELS(far_ends)                                                                               \
     "with recursive lv (depth, ids, seen) as (select 0, array[s.id], array[s.id] from entity s"              \
     " where s.tenant_id = $2 and s.arn = lower($1) and s.kind <> 2 union all"                                \
     " select lv.depth + 1, n.ids, lv.seen || n.ids from lv cross join lateral (select array_agg(distinct"    \
     " f.id) as ids from (" far_ends ") f where not exists (select from unnest(lv.seen) s (id)"               \
     " where s.id = f.id) and not exists (select from entity t where t.id = f.id and t.kind = 2)) n"          \
-    " where lv.depth < $3 and n.ids is not null and cardinality(lv.seen) <= $4::int8)"                       \
-    " select lv.depth, i.vid, v.* from lv cross join unnest(lv.ids) i (vid) left join lateral "              \
+    " where lv.depth < $3 and n.ids is not null and cardinality(lv.seen) <= $4::int8)"
+#define VERTEX_ROWS(more)                                                                                    \
+    " select lv.depth, i.vid, v.*" more " from lv cross join unnest(lv.ids) i (vid) left join lateral "      \
     "(select " VERTEX_COLUMNS_WHEN(                                                                          \
         "$7") " from entity where id = i.vid and cardinality(lv.seen) > $5::int8"                            \
               " and cardinality(lv.seen) - cardinality(lv.ids) < $6::int8 offset 0) v on true"
 #define FAR_ENDS(near, far) "select a." far " as id from association a where a." near " = any(lv.ids)"
+/* With edges, after the vertex rows (their last three columns NULL): a row
+ * per association from a vertex closer than the depth limit (`near`) to one
+ * of the walk, unless the walk passed its budget. */
+#define WALKED ", w as (select lv.depth, i.vid from lv cross join unnest(lv.ids) i (vid))"
+#define EDGE_ROWS(near, far)                                                                                 \
+    " union all select null, null, null, null, null, null, null, null, null, null, null, a.source_id,"       \
+    " a.destination_id, a.association_type from w n join association a on a." near " = n.vid join w f"       \
+    " on f.vid = a." far " where n.depth < $3 and (select max(cardinality(seen)) from lv) <= $4::int8"
+#define EDGE_COLUMNS ", null::int8, null::int8, null::text"
 
-static const char *const reach_sql[] = {
-    [WALK_BOTH] =
-        REACH(FAR_ENDS("source_id", "destination_id") " union all " FAR_ENDS("destination_id", "source_id")),
-    [WALK_ASCENDANTS] = REACH(FAR_ENDS("destination_id", "source_id")),
-    [WALK_DESCENDANTS] = REACH(FAR_ENDS("source_id", "destination_id")),
+static const char *const reach_sql[][3] = {
+    {
+        [WALK_BOTH] = REACH_LEVELS(FAR_ENDS("source_id", "destination_id") " union all " FAR_ENDS(
+            "destination_id", "source_id")) VERTEX_ROWS(""),
+        [WALK_ASCENDANTS] = REACH_LEVELS(FAR_ENDS("destination_id", "source_id")) VERTEX_ROWS(""),
+        [WALK_DESCENDANTS] = REACH_LEVELS(FAR_ENDS("source_id", "destination_id")) VERTEX_ROWS(""),
+    },
+    {
+        [WALK_BOTH] = REACH_LEVELS(FAR_ENDS("source_id", "destination_id") " union all " FAR_ENDS(
+            "destination_id", "source_id")) WALKED VERTEX_ROWS(EDGE_COLUMNS)
+            EDGE_ROWS("source_id", "destination_id") EDGE_ROWS("destination_id", "source_id"),
+        [WALK_ASCENDANTS] = REACH_LEVELS(FAR_ENDS("destination_id", "source_id"))
+            WALKED VERTEX_ROWS(EDGE_COLUMNS) EDGE_ROWS("destination_id", "source_id"),
+        [WALK_DESCENDANTS] = REACH_LEVELS(FAR_ENDS("source_id", "destination_id"))
+            WALKED VERTEX_ROWS(EDGE_COLUMNS) EDGE_ROWS("source_id", "destination_id"),
+    },
 };
 
 enum ld_err store_graph_reach(struct request *r, const char *arn, const struct walk_options *opt,
-                              struct graph_vertex **out, size_t *count)
+                              struct graph_vertex **out, size_t *count, struct graph_edge **edges,
+                              size_t *edge_count)
 {
-    *count = 0;
+    *count = *edge_count = 0;
     int32_t tenant;
     enum ld_err e = db_tenant(r, false, &tenant);
     if (e != LD_OK || !tenant)
         return e;
-    size_t to = opt->detail_to ? opt->detail_to : SIZE_MAX / 2;
+    size_t to = opt->detail_to && opt->detail_to < INT64_MAX ? opt->detail_to : INT64_MAX;
     const char *vals[] = {arn,
                           db_param_int(r, tenant),
                           db_param_int(r, opt->max_depth),
@@ -131,18 +152,26 @@ enum ld_err store_graph_reach(struct request *r, const char *arn, const struct w
                           db_param_int(r, (int64_t)opt->detail_from),
                           db_param_int(r, (int64_t)to),
                           opt->detail_to ? "false" : "true"};
-    PGresult *res = db_run(r, reach_sql[opt->direction], 7, vals, NULL);
+    PGresult *res = db_run(r, reach_sql[!opt->vertices_only][opt->direction], 7, vals, NULL);
     if (!res)
         return r->error;
-    *count = (size_t)PQntuples(res);
-    *out = arena_alloc(r->arena, (*count ? *count : 1) * sizeof **out);
-    for (size_t i = 0; i < *count; i++) {
-        struct graph_vertex *v = &(*out)[i];
-        if (PQgetisnull(res, (int)i, 2))
-            *v = (struct graph_vertex){.id = db_int64(res, (int)i, 1), .arn = ""};
+    size_t rows = (size_t)PQntuples(res);
+    *out = arena_alloc(r->arena, (rows ? rows : 1) * sizeof **out);
+    *edges = arena_alloc(r->arena, (rows ? rows : 1) * sizeof **edges);
+    for (size_t i = 0; i < rows; i++) {
+        int row = (int)i;
+        if (PQgetisnull(res, row, 1)) { /* an edge */
+            (*edges)[(*edge_count)++] = (struct graph_edge){.source_id = db_int64(res, row, 11),
+                                                            .destination_id = db_int64(res, row, 12),
+                                                            .type = db_text(r, res, row, 13)};
+            continue;
+        }
+        struct graph_vertex *v = &(*out)[(*count)++];
+        if (PQgetisnull(res, row, 2))
+            *v = (struct graph_vertex){.id = db_int64(res, row, 1), .arn = ""};
         else
-            vertex_from_row(r, res, (int)i, 2, v);
-        v->depth = (int)db_int64(res, (int)i, 0);
+            vertex_from_row(r, res, row, 2, v);
+        v->depth = (int)db_int64(res, row, 0);
     }
     return LD_OK;
 }

@@ -25,14 +25,17 @@ enum ld_err store_graph_vertices(struct request *r, int32_t tenant, const int64_
 
 /* A whole walk of the live graph from the vertex with ARN `arn` in the
  * caller's scope as `opt` says (direction, depth, budget, detail window), in
- * one statement and without its edges: each vertex within the depth with its
- * depth (the start at 0), none when the start is absent. It stops after the
- * level that passes the budget, so more vertices than the budget come back
- * exactly when the walk reaches more. With a detail window the vertices of
- * levels outside it have their id alone (ARN ""), the others no times,
- * properties or name; memory from the arena. */
+ * one statement: each vertex within the depth with its depth (the start at
+ * 0), none when the start is absent, and unless opt->vertices_only every
+ * association from a vertex closer than the depth to one of the walk, in the
+ * walk's direction (both ways for WALK_BOTH, where one may come twice). It
+ * stops after the level that passes the budget, so more vertices than the
+ * budget come back exactly when the walk reaches more (then no edges). With a
+ * detail window the vertices of levels outside it have their id alone (ARN
+ * ""), the others no times, properties or name; memory from the arena. */
 enum ld_err store_graph_reach(struct request *r, const char *arn, const struct walk_options *opt,
-                              struct graph_vertex **out, size_t *count);
+                              struct graph_vertex **out, size_t *count, struct graph_edge **edges,
+                              size_t *edge_count);
 
 /* The start vertex by ARN in the caller's scope; *found false when absent. */
 enum ld_err store_graph_start(struct request *r, const char *arn, const int64_t *as_of, int32_t *tenant,

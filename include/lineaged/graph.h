@@ -64,10 +64,9 @@ struct walk_options {
      * from the audit history; otherwise the live graph. */
     bool has_as_of;
     int64_t as_of_ms;
-    /* The caller reads no edges: a live walk without truncation may then
-     * leave them out (edge_count 0) and cost one statement. */
+    /* The caller reads no edges: the walk may leave them out (edge_count 0). */
     bool vertices_only;
-    /* With vertices_only, when detail_to is not 0: the caller reads only the
+    /* Without truncate or has_as_of, when detail_to is not 0: the caller reads only the
      * ARN, Type and LineageType, and only of the vertices at positions
      * [detail_from, detail_to) of the walk's order by depth (the start at 0);
      * the vertices of the other depths may come with their id and depth
