@@ -93,7 +93,8 @@ static const char *const adjacent_sql[] = {
  * depth ($3) or once it holds more than the budget ($4). A row per vertex:
  * depth, id and, for the levels that hold a position in [$5, $6) of the
  * walk's order (the start at 0), its columns ("offset 0" keeps that test a
- * gate before the entity read, not a filter after it), with details when $7. */
+ * gate before the entity read, not a filter after it), with details when $7,
+ * unless the walk passed the budget. */
 #define REACH_LEVELS(far_ends)                                                                               \
     "with recursive lv (depth, ids, seen) as (select 0, array[s.id], array[s.id] from entity s"              \
     " where s.tenant_id = $2 and s.arn = lower($1) and s.kind <> 2 union all"                                \
@@ -101,20 +102,24 @@ static const char *const adjacent_sql[] = {
     " f.id) as ids from (" far_ends ") f where not exists (select from unnest(lv.seen) s (id)"               \
     " where s.id = f.id) and not exists (select from entity t where t.id = f.id and t.kind = 2)) n"          \
     " where lv.depth < $3 and n.ids is not null and cardinality(lv.seen) <= $4::int8)"
+/* Whether the walk kept within the budget: a walk past it reads no
+ * vertex's columns and no edge, as its caller answers with an error. */
+#define WITHIN_BUDGET "(select max(cardinality(seen)) from lv) <= $4::int8"
 #define VERTEX_ROWS(more)                                                                                    \
     " select lv.depth, i.vid, v.*" more " from lv cross join unnest(lv.ids) i (vid) left join lateral "      \
     "(select " VERTEX_COLUMNS_WHEN(                                                                          \
         "$7") " from entity where id = i.vid and cardinality(lv.seen) > $5::int8"                            \
-              " and cardinality(lv.seen) - cardinality(lv.ids) < $6::int8 offset 0) v on true"
+              " and cardinality(lv.seen) - cardinality(lv.ids) < $6::int8 and " WITHIN_BUDGET                \
+              " offset 0) v on true"
 #define FAR_ENDS(near, far) "select a." far " as id from association a where a." near " = any(lv.ids)"
 /* With edges, after the vertex rows (their last three columns NULL): a row
  * per association from a vertex closer than the depth limit (`near`) to one
- * of the walk, unless the walk passed its budget. */
+ * of the walk, unless the walk passed the budget. */
 #define WALKED ", w as (select lv.depth, i.vid from lv cross join unnest(lv.ids) i (vid))"
 #define EDGE_ROWS(near, far)                                                                                 \
     " union all select null, null, null, null, null, null, null, null, null, null, null, a.source_id,"       \
     " a.destination_id, a.association_type from w n join association a on a." near " = n.vid join w f"       \
-    " on f.vid = a." far " where n.depth < $3 and (select max(cardinality(seen)) from lv) <= $4::int8"
+    " on f.vid = a." far " where n.depth < $3 and " WITHIN_BUDGET
 #define EDGE_COLUMNS ", null::int8, null::int8, null::text"
 
 static const char *const reach_sql[][3] = {
