@@ -44,6 +44,13 @@ static bool matches(const struct graph_vertex *v, const struct lineage_filters *
            (!want || !want->child || properties_match(v->properties, want));
 }
 
+bool lineage_filters_empty(const struct lineage_filters *f)
+{
+    return !f->type_count && !f->lineage_type_count && !f->has_created_before && !f->has_created_after &&
+           !f->has_modified_before && !f->has_modified_after &&
+           (!f->properties || strcmp(f->properties, "{}") == 0);
+}
+
 /* qsort has no context argument: the walk being ordered, per thread. */
 static _Thread_local const struct graph_walk *ordering;
 

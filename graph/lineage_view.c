@@ -88,8 +88,18 @@ enum ld_err graph_lineage_view(struct request *r, const struct view_query *q, st
     memset(out, 0, sizeof *out);
     for (size_t s = 0; s < q->start_count; s++) {
         struct walk_options opt[2] = {
-            {WALK_ASCENDANTS, q->up, q->budget, true, q->has_as_of, q->as_of_ms},
-            {WALK_DESCENDANTS, q->down, q->budget, true, q->has_as_of, q->as_of_ms},
+            {.direction = WALK_ASCENDANTS,
+             .max_depth = q->up,
+             .budget = q->budget,
+             .truncate = true,
+             .has_as_of = q->has_as_of,
+             .as_of_ms = q->as_of_ms},
+            {.direction = WALK_DESCENDANTS,
+             .max_depth = q->down,
+             .budget = q->budget,
+             .truncate = true,
+             .has_as_of = q->has_as_of,
+             .as_of_ms = q->as_of_ms},
         };
         for (int k = 0; k < 2; k++) {
             struct graph_walk *w = arena_alloc(r->arena, sizeof *w);

@@ -1,4 +1,5 @@
-/* Breadth-first lineage walk: one batched query per level (the frontier's
+/* Breadth-first lineage walk: a live walk without truncation markers is one
+ * statement; otherwise one batched query per level (the frontier's
  * associations with their far ends), an id index in the request's arena. */
 #include <stdlib.h>
 #include <string.h>
@@ -74,28 +75,29 @@ static void *grow(struct arena *a, void *items, size_t size, size_t count, size_
 }
 
 /* The associations leaving the walk's vertices [from, to) in the walk's
- * direction, with their far ends where the store read them (see
- * store_graph_adjacent). */
+ * direction, with their far ends where the store read them: not when they
+ * are more than the `room` left in the budget (see store_graph_adjacent). */
 static enum ld_err level_edges(struct request *r, int32_t tenant, const struct graph_walk *out, size_t from,
-                               size_t to, const struct walk_options *opt, struct graph_edge **edges,
-                               struct graph_vertex **far, size_t *count)
+                               size_t to, const struct walk_options *opt, size_t room,
+                               struct graph_edge **edges, struct graph_vertex **far, size_t *count,
+                               bool *far_read)
 {
     int64_t *frontier = arena_alloc(r->arena, (to - from) * sizeof *frontier);
     for (size_t i = from; i < to; i++)
         frontier[i - from] = out->vertices[i].id;
     return store_graph_adjacent(r, tenant, frontier, to - from, opt->direction,
-                                opt->has_as_of ? &opt->as_of_ms : NULL, edges, far, count);
+                                opt->has_as_of ? &opt->as_of_ms : NULL, room, edges, far, count, far_read);
 }
 
 /* The vertices the level reached: the far ends the adjacency read brought
- * that the walk has not `seen` (each once), or, as of a past moment, one
- * batched read of the fresh ends. */
-static enum ld_err reached_vertices(struct request *r, int32_t tenant, const int64_t *as_of,
+ * that the walk has not `seen` (each once), or, where it read none (as of a
+ * past moment, past its room), one batched read of the fresh ends. */
+static enum ld_err reached_vertices(struct request *r, int32_t tenant, const int64_t *as_of, bool far_read,
                                     const struct id_index *seen, const int64_t *fresh, size_t fresh_count,
                                     const struct graph_vertex *far, size_t edge_count,
                                     struct graph_vertex **out, size_t *count)
 {
-    if (as_of || !fresh_count) {
+    if (!far_read || !fresh_count) {
         *count = 0;
         return fresh_count ? store_graph_vertices(r, tenant, fresh, fresh_count, as_of, out, count) : LD_OK;
     }
@@ -157,15 +159,70 @@ static void mark_unexplored(struct request *r, struct graph_walk *out, const str
     out->truncated = all;
 }
 
+/* Orders the walk's edges and keeps each once (an edge between two vertices
+ * of one level, or met again from its other end, comes twice), with the
+ * indexes of its ends among the vertices, which `seen` maps. */
+static void finish_edges(struct graph_walk *out, const struct id_index *seen)
+{
+    if (out->edge_count)
+        qsort(out->edges, out->edge_count, sizeof *out->edges, compare_edges);
+    size_t kept = 0;
+    for (size_t i = 0; i < out->edge_count; i++)
+        if (kept == 0 || compare_edges(&out->edges[kept - 1], &out->edges[i]) != 0)
+            out->edges[kept++] = out->edges[i];
+    out->edge_count = kept;
+    for (size_t i = 0; i < kept; i++) {
+        out->edges[i].source = index_get(seen, out->edges[i].source_id);
+        out->edges[i].destination = index_get(seen, out->edges[i].destination_id);
+    }
+}
+
+static enum ld_err fail_budget(struct request *r, size_t budget)
+{
+    return req_fail(r, LD_ERR_VALIDATION,
+                    "The lineage query reaches more than %zu entities; narrow it with MaxDepth or Direction.",
+                    budget);
+}
+
+/* The walk in one statement (see store_graph_reach), the start moved first. */
+static enum ld_err walk_at_once(struct request *r, const char *start, const struct walk_options *opt,
+                                struct graph_walk *out)
+{
+    enum ld_err e =
+        store_graph_reach(r, start, opt, &out->vertices, &out->vertex_count, &out->edges, &out->edge_count);
+    if (e != LD_OK)
+        return e;
+    if (!out->vertex_count)
+        return req_fail(r, LD_ERR_NOT_FOUND, "%s '%s' does not exist.", entity_arn_label(start), start);
+    if (out->vertex_count > opt->budget)
+        return fail_budget(r, opt->budget);
+    for (size_t i = 0; i < out->vertex_count; i++)
+        if (out->vertices[i].depth == 0) {
+            struct graph_vertex first = out->vertices[i];
+            out->vertices[i] = out->vertices[0];
+            out->vertices[0] = first;
+            break;
+        }
+    if (out->edge_count) {
+        struct id_index seen;
+        index_init(r->arena, &seen, 64);
+        for (size_t i = 0; i < out->vertex_count; i++)
+            index_put(r->arena, &seen, out->vertices[i].id, i);
+        finish_edges(out, &seen);
+    }
+    return LD_OK;
+}
+
 enum ld_err graph_walk(struct request *r, const char *start, const struct walk_options *opt,
                        struct graph_walk *out)
 {
     memset(out, 0, sizeof *out);
-    enum walk_direction dir = opt->direction;
+    out->direction = opt->direction;
+    if (!opt->truncate && !opt->has_as_of)
+        return walk_at_once(r, start, opt, out);
     const int64_t *as_of = opt->has_as_of ? &opt->as_of_ms : NULL;
     int max_depth = opt->max_depth;
     size_t budget = opt->budget;
-    out->direction = dir;
     struct graph_vertex first;
     int32_t tenant;
     bool found;
@@ -188,8 +245,9 @@ enum ld_err graph_walk(struct request *r, const char *start, const struct walk_o
         struct graph_edge *edges;
         struct graph_vertex *far;
         size_t edge_count;
-        if ((e = level_edges(r, tenant, out, level_start, level_end, opt, &edges, &far, &edge_count)) !=
-            LD_OK)
+        bool far_read;
+        if ((e = level_edges(r, tenant, out, level_start, level_end, opt, budget - out->vertex_count, &edges,
+                             &far, &edge_count, &far_read)) != LD_OK)
             return e;
         /* Ends not seen yet, each once, to fetch as the next level. */
         int64_t *fresh = arena_alloc(r->arena, (2 * edge_count + 1) * sizeof *fresh);
@@ -211,14 +269,11 @@ enum ld_err graph_walk(struct request *r, const char *start, const struct walk_o
             break;
         }
         if (out->vertex_count + fresh_count > budget)
-            return req_fail(r, LD_ERR_VALIDATION,
-                            "The lineage query reaches more than %zu entities; narrow it with MaxDepth or "
-                            "Direction.",
-                            budget);
+            return fail_budget(r, budget);
         struct graph_vertex *reached = NULL;
         size_t reached_count = 0;
-        if ((e = reached_vertices(r, tenant, as_of, &seen, fresh, fresh_count, far, edge_count, &reached,
-                                  &reached_count)) != LD_OK)
+        if ((e = reached_vertices(r, tenant, as_of, far_read, &seen, fresh, fresh_count, far, edge_count,
+                                  &reached, &reached_count)) != LD_OK)
             return e;
         for (size_t i = 0; i < reached_count; i++) {
             out->vertices = grow(r->arena, out->vertices, sizeof *out->vertices, out->vertex_count, &vcap);
@@ -234,23 +289,12 @@ enum ld_err graph_walk(struct request *r, const char *start, const struct walk_o
         struct graph_edge *edges;
         struct graph_vertex *far;
         size_t edge_count;
-        if ((e = level_edges(r, tenant, out, level_start, out->vertex_count, opt, &edges, &far,
-                             &edge_count)) != LD_OK)
+        bool far_read;
+        if ((e = level_edges(r, tenant, out, level_start, out->vertex_count, opt, 0, &edges, &far,
+                             &edge_count, &far_read)) != LD_OK)
             return e;
         mark_unexplored(r, out, &seen, level_start, out->vertex_count, edges, edge_count);
     }
-    /* An edge between two vertices of one level, or met again from its other
-     * end, was fetched twice: keep each once. */
-    if (out->edge_count)
-        qsort(out->edges, out->edge_count, sizeof *out->edges, compare_edges);
-    size_t kept = 0;
-    for (size_t i = 0; i < out->edge_count; i++)
-        if (kept == 0 || compare_edges(&out->edges[kept - 1], &out->edges[i]) != 0)
-            out->edges[kept++] = out->edges[i];
-    out->edge_count = kept;
-    for (size_t i = 0; i < kept; i++) {
-        out->edges[i].source = index_get(&seen, out->edges[i].source_id);
-        out->edges[i].destination = index_get(&seen, out->edges[i].destination_id);
-    }
+    finish_edges(out, &seen);
     return LD_OK;
 }

@@ -27,6 +27,12 @@ void json_put_str(cJSON *out, const char *key, const char *value)
         cJSON_AddStringToObject(out, key, value);
 }
 
+void json_put_str_ref(cJSON *out, const char *key, const char *value)
+{
+    if (value)
+        cJSON_AddItemToObjectCS(out, key, cJSON_CreateStringReference(value));
+}
+
 void json_put_time(cJSON *out, const char *key, int64_t ms)
 {
     char buf[32];

@@ -21,6 +21,11 @@ bool json_time(const cJSON *in, const char *key, int64_t *ms);
 /* Adds `value` as a string member unless it is NULL. */
 void json_put_str(cJSON *out, const char *key, const char *value);
 
+/* Adds `value` as a string member unless it is NULL, without copying either:
+ * `key` must be a literal and `value` live as long as the request (arena
+ * memory), as the reply is printed before the arena is freed. */
+void json_put_str_ref(cJSON *out, const char *key, const char *value);
+
 /* Adds a timestamp member (epoch seconds with milliseconds). */
 void json_put_time(cJSON *out, const char *key, int64_t ms);
 

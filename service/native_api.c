@@ -160,7 +160,8 @@ static enum ld_err serve_paths(struct request *r, const struct query_param *p, s
         return r->error;
     if (!from || !to)
         return req_fail(r, LD_ERR_VALIDATION, "Parameters 'from' and 'to' (entity ARNs) are required.");
-    struct walk_options opt = {WALK_DESCENDANTS, (int)depth, MAX_BUDGET, true, false, 0};
+    struct walk_options opt = {
+        .direction = WALK_DESCENDANTS, .max_depth = (int)depth, .budget = MAX_BUDGET, .truncate = true};
     struct graph_walk w;
     enum ld_err e = graph_walk(r, from, &opt, &w);
     if (e != LD_OK)

@@ -76,22 +76,31 @@ enum ld_err op_query_lineage(struct request *r, const cJSON *in, cJSON *out)
     if (token && !token_decode(r->arena, token, query, &offset_text, 1))
         return req_fail(r, LD_ERR_VALIDATION, "The NextToken is not valid for this request.");
 
+    size_t first = (size_t)strtoull(offset_text, NULL, 10);
     struct graph_walk walk;
-    struct walk_options opt = {.direction = dir, .max_depth = depth, .budget = WALK_BUDGET};
+    struct walk_options opt = {
+        .direction = dir, .max_depth = depth, .budget = WALK_BUDGET, .vertices_only = !include_edges};
+    /* Without filters only ARNs and types are read; without edges too, only
+     * the page's: the walk's positions count the start, which such a page
+     * never holds. */
+    if (lineage_filters_empty(&filters)) {
+        opt.detail_from = include_edges ? 0 : first + 1;
+        opt.detail_to = include_edges ? SIZE_MAX : first + (size_t)limit + 1;
+    }
     if ((e = graph_walk(r, start, &opt, &walk)) != LD_OK)
         return e;
     struct lineage_selection sel;
     lineage_select(r, &walk, &filters, include_edges, &sel);
 
-    size_t first = (size_t)strtoull(offset_text, NULL, 10);
     size_t end = first + (size_t)limit < sel.vertex_count ? first + (size_t)limit : sel.vertex_count;
     for (size_t i = first; i < end; i++) {
         const struct graph_vertex *v = &walk.vertices[sel.vertices[i]];
         cJSON *o = cJSON_CreateObject();
         cJSON_AddItemToArray(vertices, o);
-        json_put_str(o, "Arn", v->arn);
-        json_put_str(o, "Type", v->type);
-        json_put_str(o, "LineageType", v->lineage_type);
+        /* The walk's strings live in the request's arena: referenced, not copied. */
+        json_put_str_ref(o, "Arn", v->arn);
+        json_put_str_ref(o, "Type", v->type);
+        json_put_str_ref(o, "LineageType", v->lineage_type);
     }
     /* Each edge goes out with the page that returns the later of its ends. */
     for (size_t i = 0; i < sel.edge_count; i++) {
@@ -100,9 +109,9 @@ enum ld_err op_query_lineage(struct request *r, const cJSON *in, cJSON *out)
         const struct graph_edge *g = &walk.edges[sel.edges[i]];
         cJSON *o = cJSON_CreateObject();
         cJSON_AddItemToArray(edges, o);
-        json_put_str(o, "SourceArn", walk.vertices[g->source].arn);
-        json_put_str(o, "DestinationArn", walk.vertices[g->destination].arn);
-        json_put_str(o, "AssociationType", g->type);
+        json_put_str_ref(o, "SourceArn", walk.vertices[g->source].arn);
+        json_put_str_ref(o, "DestinationArn", walk.vertices[g->destination].arn);
+        json_put_str_ref(o, "AssociationType", g->type);
     }
     if (end < sel.vertex_count) {
         const char *next = arena_printf(r->arena, "%zu", end);

@@ -1,6 +1,6 @@
 /* The lineage walk's reads in PostgreSQL: per level, one batched statement
  * for the frontier's associations with their far ends' details (as of a past
- * moment, the far ends in a second statement). */
+ * moment, the far ends in a second statement); a walk without edges in one. */
 #include <libpq-fe.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,15 +18,21 @@ static const char *id_array(struct request *r, const int64_t *ids, size_t n)
 }
 
 /* The QueryLineage Type and LineageType of each kind of vertex: a component
- * shows its job kind without the SageMaker prefix, an experiment is a context. */
-#define VERTEX_COLUMNS                                                                                       \
+ * shows its job kind without the SageMaker prefix (cut without a regular
+ * expression, which costs more per row), an experiment is a context;
+ * then the details filters read, each wrapped by `when` (a condition, or
+ * "true") so that a statement may leave them out. */
+#define VERTEX_COLUMNS_WHEN(when)                                                                            \
     "id, kind, arn, case kind when 1 then 'Experiment'"                                                      \
-    " when 3 then coalesce(regexp_replace(source_type, '^SageMaker', ''), 'TrialComponent')"                 \
+    " when 3 then coalesce(case when starts_with(source_type, 'SageMaker') then substr(source_type, 10)"     \
+    " else source_type end, 'TrialComponent')"                                                               \
     " else vertex_type end,"                                                                                 \
     " case kind when 3 then 'TrialComponent' when 4 then 'Artifact' when 5 then 'Action' else 'Context' "    \
     "end,"                                                                                                   \
-    " (extract(epoch from created_at) * 1000)::int8, (extract(epoch from modified_at) * 1000)::int8,"        \
-    " (details->'Properties')::text, name"
+    " case when " when " then (extract(epoch from created_at) * 1000)::int8 end,"                            \
+    " case when " when " then (extract(epoch from modified_at) * 1000)::int8 end,"                           \
+    " case when " when " then (details->'Properties')::text end, case when " when " then name end"
+#define VERTEX_COLUMNS VERTEX_COLUMNS_WHEN("true")
 
 /* Reads the VERTEX_COLUMNS that start at column `col` of `row`. */
 static void vertex_from_row(struct request *r, const PGresult *res, int row, int col, struct graph_vertex *v)
@@ -60,39 +66,146 @@ static const char *const adjacent_as_of_sql[] = {
 
 /* The live associations from (`near` = source) or to (`near` = destination)
  * the frontier, each with its far end's vertex columns (NULL unless the far
- * end is a vertex of tenant $2), so that a level costs one statement. */
-#define EDGES_WITH_FAR_END(near, far)                                                                        \
-    "select a.source_id, a.destination_id, a.association_type, v.* from association a left join lateral"     \
-    " (select " VERTEX_COLUMNS " from entity where id = a." far                                              \
-    " and tenant_id = $2 and kind <> 2) v on true"                                                           \
+ * end is a vertex of tenant $2), so that a level costs one statement; but
+ * only when the level has at most $3 distinct far ends, as a level past the
+ * walk's budget needs none of them (a hub's first level alone can hold
+ * thousands). "offset 0" keeps that test a gate before the entity read. */
+#define EDGES(near, far)                                                                                     \
+    "select a.source_id, a.destination_id, a.association_type, a." far " as far from association a"          \
     " where a." near " = any($1::int8[])"
+#define EDGES_WITH_FAR_ENDS(edges)                                                                           \
+    "with e as materialized (" edges "), g as (select count(distinct far) <= $3::int8 as fetch from e)"      \
+    " select e.source_id, e.destination_id, e.association_type, v.* from e cross join g left join lateral"   \
+    " (select " VERTEX_COLUMNS " from entity where id = e.far and tenant_id = $2 and kind <> 2 and g.fetch"  \
+    " offset 0) v on true"
 
 static const char *const adjacent_sql[] = {
-    [WALK_BOTH] = EDGES_WITH_FAR_END("source_id", "destination_id") " union all " EDGES_WITH_FAR_END(
-        "destination_id", "source_id"),
-    [WALK_ASCENDANTS] = EDGES_WITH_FAR_END("destination_id", "source_id"),
-    [WALK_DESCENDANTS] = EDGES_WITH_FAR_END("source_id", "destination_id"),
+    [WALK_BOTH] = EDGES_WITH_FAR_ENDS(
+        EDGES("source_id", "destination_id") " union all " EDGES("destination_id", "source_id")),
+    [WALK_ASCENDANTS] = EDGES_WITH_FAR_ENDS(EDGES("destination_id", "source_id")),
+    [WALK_DESCENDANTS] = EDGES_WITH_FAR_ENDS(EDGES("source_id", "destination_id")),
 };
 
-enum ld_err store_graph_adjacent(struct request *r, int32_t tenant, const int64_t *ids, size_t n,
-                                 enum walk_direction dir, const int64_t *as_of, struct graph_edge **edges,
-                                 struct graph_vertex **far, size_t *count)
+/* The whole walk in one statement: per level (one row of the recursion), the
+ * distinct far ends not met before, kept as arrays; a hashed anti-join
+ * against the ids seen so far keeps each level linear, and the associations
+ * are read from their index alone (sql/014). The recursion stops past the
+ * depth ($3) or once it holds more than the budget ($4). A row per vertex:
+ * depth, id and, for the levels that hold a position in [$5, $6) of the
+ * walk's order (the start at 0), its columns ("offset 0" keeps that test a
+ * gate before the entity read, not a filter after it), with details when $7,
+ * unless the walk passed the budget. */
+#define REACH_LEVELS(far_ends)                                                                               \
+    "with recursive lv (depth, ids, seen) as (select 0, array[s.id], array[s.id] from entity s"              \
+    " where s.tenant_id = $2 and s.arn = lower($1) and s.kind <> 2 union all"                                \
+    " select lv.depth + 1, n.ids, lv.seen || n.ids from lv cross join lateral (select array_agg(distinct"    \
+    " f.id) as ids from (" far_ends ") f where not exists (select from unnest(lv.seen) s (id)"               \
+    " where s.id = f.id) and not exists (select from entity t where t.id = f.id and t.kind = 2)) n"          \
+    " where lv.depth < $3 and n.ids is not null and cardinality(lv.seen) <= $4::int8)"
+/* Whether the walk kept within the budget: a walk past it reads no
+ * vertex's columns and no edge, as its caller answers with an error. */
+#define WITHIN_BUDGET "(select max(cardinality(seen)) from lv) <= $4::int8"
+#define VERTEX_ROWS(more)                                                                                    \
+    " select lv.depth, i.vid, v.*" more " from lv cross join unnest(lv.ids) i (vid) left join lateral "      \
+    "(select " VERTEX_COLUMNS_WHEN(                                                                          \
+        "$7") " from entity where id = i.vid and cardinality(lv.seen) > $5::int8"                            \
+              " and cardinality(lv.seen) - cardinality(lv.ids) < $6::int8 and " WITHIN_BUDGET                \
+              " offset 0) v on true"
+#define FAR_ENDS(near, far) "select a." far " as id from association a where a." near " = any(lv.ids)"
+/* With edges, after the vertex rows (their last three columns NULL): a row
+ * per association from a vertex closer than the depth limit (`near`) to one
+ * of the walk, unless the walk passed the budget. */
+#define WALKED ", w as (select lv.depth, i.vid from lv cross join unnest(lv.ids) i (vid))"
+#define EDGE_ROWS(near, far)                                                                                 \
+    " union all select null, null, null, null, null, null, null, null, null, null, null, a.source_id,"       \
+    " a.destination_id, a.association_type from w n join association a on a." near " = n.vid join w f"       \
+    " on f.vid = a." far " where n.depth < $3 and " WITHIN_BUDGET
+#define EDGE_COLUMNS ", null::int8, null::int8, null::text"
+
+static const char *const reach_sql[][3] = {
+    {
+        [WALK_BOTH] = REACH_LEVELS(FAR_ENDS("source_id", "destination_id") " union all " FAR_ENDS(
+            "destination_id", "source_id")) VERTEX_ROWS(""),
+        [WALK_ASCENDANTS] = REACH_LEVELS(FAR_ENDS("destination_id", "source_id")) VERTEX_ROWS(""),
+        [WALK_DESCENDANTS] = REACH_LEVELS(FAR_ENDS("source_id", "destination_id")) VERTEX_ROWS(""),
+    },
+    {
+        [WALK_BOTH] = REACH_LEVELS(FAR_ENDS("source_id", "destination_id") " union all " FAR_ENDS(
+            "destination_id", "source_id")) WALKED VERTEX_ROWS(EDGE_COLUMNS)
+            EDGE_ROWS("source_id", "destination_id") EDGE_ROWS("destination_id", "source_id"),
+        [WALK_ASCENDANTS] = REACH_LEVELS(FAR_ENDS("destination_id", "source_id"))
+            WALKED VERTEX_ROWS(EDGE_COLUMNS) EDGE_ROWS("destination_id", "source_id"),
+        [WALK_DESCENDANTS] = REACH_LEVELS(FAR_ENDS("source_id", "destination_id"))
+            WALKED VERTEX_ROWS(EDGE_COLUMNS) EDGE_ROWS("source_id", "destination_id"),
+    },
+};
+
+enum ld_err store_graph_reach(struct request *r, const char *arn, const struct walk_options *opt,
+                              struct graph_vertex **out, size_t *count, struct graph_edge **edges,
+                              size_t *edge_count)
 {
-    const char *vals[] = {id_array(r, ids, n), as_of ? db_param_int(r, *as_of) : db_param_int(r, tenant)};
-    PGresult *res = db_run(r, as_of ? adjacent_as_of_sql[dir] : adjacent_sql[dir], 2, vals, NULL);
+    *count = *edge_count = 0;
+    int32_t tenant;
+    enum ld_err e = db_tenant(r, false, &tenant);
+    if (e != LD_OK || !tenant)
+        return e;
+    size_t to = opt->detail_to && opt->detail_to < INT64_MAX ? opt->detail_to : INT64_MAX;
+    const char *vals[] = {arn,
+                          db_param_int(r, tenant),
+                          db_param_int(r, opt->max_depth),
+                          db_param_int(r, (int64_t)opt->budget),
+                          db_param_int(r, (int64_t)opt->detail_from),
+                          db_param_int(r, (int64_t)to),
+                          opt->detail_to ? "false" : "true"};
+    PGresult *res = db_run(r, reach_sql[!opt->vertices_only][opt->direction], 7, vals, NULL);
+    if (!res)
+        return r->error;
+    size_t rows = (size_t)PQntuples(res);
+    *out = arena_alloc(r->arena, (rows ? rows : 1) * sizeof **out);
+    *edges = arena_alloc(r->arena, (rows ? rows : 1) * sizeof **edges);
+    for (size_t i = 0; i < rows; i++) {
+        int row = (int)i;
+        if (PQgetisnull(res, row, 1)) { /* an edge */
+            (*edges)[(*edge_count)++] = (struct graph_edge){.source_id = db_int64(res, row, 11),
+                                                            .destination_id = db_int64(res, row, 12),
+                                                            .type = db_text(r, res, row, 13)};
+            continue;
+        }
+        struct graph_vertex *v = &(*out)[(*count)++];
+        if (PQgetisnull(res, row, 2))
+            *v = (struct graph_vertex){.id = db_int64(res, row, 1), .arn = ""};
+        else
+            vertex_from_row(r, res, row, 2, v);
+        v->depth = (int)db_int64(res, row, 0);
+    }
+    return LD_OK;
+}
+
+enum ld_err store_graph_adjacent(struct request *r, int32_t tenant, const int64_t *ids, size_t n,
+                                 enum walk_direction dir, const int64_t *as_of, size_t room,
+                                 struct graph_edge **edges, struct graph_vertex **far, size_t *count,
+                                 bool *far_read)
+{
+    const char *vals[] = {id_array(r, ids, n), as_of ? db_param_int(r, *as_of) : db_param_int(r, tenant),
+                          db_param_int(r, (int64_t)room)};
+    PGresult *res = as_of ? db_run(r, adjacent_as_of_sql[dir], 2, vals, NULL)
+                          : db_run(r, adjacent_sql[dir], 3, vals, NULL);
     if (!res)
         return r->error;
     *count = (size_t)PQntuples(res);
+    *far_read = false;
     *edges = arena_alloc(r->arena, (*count ? *count : 1) * sizeof **edges);
     *far = arena_alloc(r->arena, (*count ? *count : 1) * sizeof **far);
     for (size_t i = 0; i < *count; i++) {
         (*edges)[i] = (struct graph_edge){.source_id = db_int64(res, (int)i, 0),
                                           .destination_id = db_int64(res, (int)i, 1),
                                           .type = db_text(r, res, (int)i, 2)};
-        /* As of a past moment the far ends are read apart (id 0 here). */
+        /* As of a past moment, or past `room`, the far ends are read apart (id 0 here). */
         (*far)[i] = (struct graph_vertex){0};
-        if (!as_of && !PQgetisnull(res, (int)i, 3))
+        if (!as_of && !PQgetisnull(res, (int)i, 3)) {
             vertex_from_row(r, res, (int)i, 3, &(*far)[i]);
+            *far_read = true;
+        }
     }
     return LD_OK;
 }

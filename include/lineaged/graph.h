@@ -64,6 +64,14 @@ struct walk_options {
      * from the audit history; otherwise the live graph. */
     bool has_as_of;
     int64_t as_of_ms;
+    /* The caller reads no edges: the walk may leave them out (edge_count 0). */
+    bool vertices_only;
+    /* Without truncate or has_as_of, when detail_to is not 0: the caller reads only the
+     * ARN, Type and LineageType, and only of the vertices at positions
+     * [detail_from, detail_to) of the walk's order by depth (the start at 0);
+     * the vertices of the other depths may come with their id and depth
+     * alone (ARN ""), and none with times, properties or name. */
+    size_t detail_from, detail_to;
 };
 
 /* Walks from the vertex with ARN `start` in the caller's scope. A missing
@@ -81,6 +89,9 @@ struct lineage_filters {
     int64_t created_before, created_after, modified_before, modified_after;
     const char *properties; /* JSON object text of wanted pairs, or NULL */
 };
+
+/* Whether `f` selects every vertex (no field set). */
+bool lineage_filters_empty(const struct lineage_filters *f);
 
 /* QueryLineage's answer before paging: vertex indexes into the walk in result
  * order (depth, then ARN) and, per returned edge, its index and the result

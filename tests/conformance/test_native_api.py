@@ -84,6 +84,21 @@ class NativeLineageTest(LineagedTestCase):
         self.assertEqual(self.layers(body), [("a0", 0), ("a1", 1), ("a2", 2)])
         self.assertEqual(self.markers(body), [("a2", "down", 2)])
 
+    def test_a_level_with_more_ends_than_room_still_takes_the_new_ones_that_fit(self):
+        # p -> q, p -> r, q -> r, q -> s with budget 4: the second level meets r again
+        # and s, two ends for the one place left; s alone is new and fits.
+        arns = {name: self.sm.create_artifact(Source={"SourceUri": unique_uri()},
+                                              ArtifactType="DataSet")["ArtifactArn"]
+                for name in "pqrs"}
+        for s, d in ("pq", "pr", "qr", "qs"):
+            self.sm.add_association(SourceArn=arns[s], DestinationArn=arns[d])
+        names = {arn: name for name, arn in arns.items()}
+        status, body = get(self.account, start=arns["p"], up=0, down=10, budget=4)
+        self.assertEqual(status, 200, body)
+        self.assertEqual(sorted((names[v["arn"]], v["layer"]) for v in body["vertices"]),
+                         [("p", 0), ("q", 1), ("r", 1), ("s", 2)])
+        self.assertEqual(body["truncated"], [])
+
     def test_depth_limit_marks_the_frontier(self):
         _, body = get(self.account, start=self.arns["a0"], up=0, down=1)
         self.assertEqual(self.markers(body), [("a1", "down", 1)])

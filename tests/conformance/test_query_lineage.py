@@ -8,7 +8,10 @@ over a fan-out of 120 artifacts, tokens, refusals, and account isolation."""
 
 import datetime
 import itertools
+import os
+import subprocess
 import time
+import unittest
 
 from lineaged_client import (
     LineagedTestCase, OTHER_REGION, REGION, arn_of, at, body_of, client, fresh_account, raw,
@@ -913,6 +916,35 @@ class VertexAndScopeTest(QueryLineageTestCase):
                                              include_edges=include_edges)
                     if include_edges:
                         self.assertEqual(pages[0][0][0], self.g.vertex[self.g.arn[label]])
+
+    @unittest.skipUnless(os.environ.get("LINEAGED_DB"), "needs LINEAGED_DB")
+    def test_a_trial_beside_an_artifact_is_never_walked(self):
+        # The API never names a trial in an association, but the store allows one beside
+        # an artifact (a restore, older data): written straight into the database, neither
+        # the trial nor what lies only beyond it is reached, by any way of walking.
+        experiment = unique_name("exp")
+        self.sm.create_experiment(ExperimentName=experiment)
+        trial = self.sm.create_trial(TrialName=unique_name("trial"),
+                                     ExperimentName=experiment)["TrialArn"]
+        near, far = (self.sm.create_artifact(Source={"SourceUri": unique_uri()},
+                                             ArtifactType="DataSet")["ArtifactArn"] for _ in "ab")
+        psql = os.path.join(os.environ.get("LINEAGED_PGBIN", ""), "psql")
+        if not os.access(psql, os.X_OK):
+            psql = "psql"
+        sql = """insert into association (tenant_id, source_id, destination_id, created_at)
+            select s.tenant_id, s.id, d.id, now() from (values (:'trial', :'near'), (:'far', :'trial')) p (s, d)
+            join entity s on s.arn = lower(p.s) join entity d on d.arn = lower(p.d);"""
+        run = subprocess.run([psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-v", "trial=" + trial,
+                              "-v", "near=" + near, "-v", "far=" + far, os.environ["LINEAGED_DB"]],
+                             input=sql, capture_output=True, text=True, timeout=60)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        for direction, include_edges in itertools.product(DIRECTIONS, (False, True)):
+            with self.subTest(direction=direction, include_edges=include_edges):
+                out = self.sm.query_lineage(StartArns=[near], Direction=direction,
+                                            IncludeEdges=include_edges)
+                self.assertEqual([v["Arn"] for v in out["Vertices"]],
+                                 [near] if include_edges else [])
+                self.assertEqual(out["Edges"], [])
 
     def test_lineage_type_filter_on_trial_components(self):
         out = self.sm.query_lineage(StartArns=[self.g.arn["hub"]],
