@@ -225,8 +225,10 @@ enum ld_err store_metric_summaries(struct request *r, const int64_t *component_i
 struct metric_point;
 
 /* Appends `n` valid points to the component named `component` and folds them
- * into its summaries, in one statement. *found is false when no such
- * component exists (then nothing is stored). */
+ * into its summaries, in one statement that may also carry the calls of the
+ * same tenant made meanwhile by other workers; returns once it has committed.
+ * `points` are borrowed until then. *found is false when no such component
+ * exists (then nothing is stored). */
 enum ld_err store_metrics_put(struct request *r, const char *component, const struct metric_point *points,
                               size_t n, bool *found);
 
