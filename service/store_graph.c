@@ -86,6 +86,14 @@ static const char *const adjacent_sql[] = {
     [WALK_DESCENDANTS] = EDGES_WITH_FAR_ENDS(EDGES("source_id", "destination_id")),
 };
 
+/* The associations alone, for a level with no room left (the look past the
+ * depth limit that counts what a frontier vertex leads on to). */
+static const char *const adjacent_edges_sql[] = {
+    [WALK_BOTH] = EDGES("source_id", "destination_id") " union all " EDGES("destination_id", "source_id"),
+    [WALK_ASCENDANTS] = EDGES("destination_id", "source_id"),
+    [WALK_DESCENDANTS] = EDGES("source_id", "destination_id"),
+};
+
 /* The whole walk in one statement: per level (one row of the recursion), the
  * distinct far ends not met before, kept as arrays; a hashed anti-join
  * against the ids seen so far keeps each level linear, and the associations
@@ -188,8 +196,10 @@ enum ld_err store_graph_adjacent(struct request *r, int32_t tenant, const int64_
 {
     const char *vals[] = {id_array(r, ids, n), as_of ? db_param_int(r, *as_of) : db_param_int(r, tenant),
                           db_param_int(r, (int64_t)room)};
-    PGresult *res = as_of ? db_run(r, adjacent_as_of_sql[dir], 2, vals, NULL)
-                          : db_run(r, adjacent_sql[dir], 3, vals, NULL);
+    bool edges_only = !as_of && room == 0;
+    PGresult *res = as_of        ? db_run(r, adjacent_as_of_sql[dir], 2, vals, NULL)
+                    : edges_only ? db_run(r, adjacent_edges_sql[dir], 1, vals, NULL)
+                                 : db_run(r, adjacent_sql[dir], 3, vals, NULL);
     if (!res)
         return r->error;
     *count = (size_t)PQntuples(res);
@@ -202,7 +212,7 @@ enum ld_err store_graph_adjacent(struct request *r, int32_t tenant, const int64_
                                           .type = db_text(r, res, (int)i, 2)};
         /* As of a past moment, or past `room`, the far ends are read apart (id 0 here). */
         (*far)[i] = (struct graph_vertex){0};
-        if (!as_of && !PQgetisnull(res, (int)i, 3)) {
+        if (!as_of && !edges_only && !PQgetisnull(res, (int)i, 3)) {
             vertex_from_row(r, res, (int)i, 3, &(*far)[i]);
             *far_read = true;
         }
