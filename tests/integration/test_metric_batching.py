@@ -51,23 +51,24 @@ def connect(endpoint):
     return http.client.HTTPConnection(url.hostname, url.port, timeout=60)
 
 
-def create_component(endpoint, account, name):
+def call_once(endpoint, account, op, body):
+    """One call on a connection of its own; the reply body, which must be a 200."""
     conn = connect(endpoint)
     try:
-        status, out = call(conn, "CreateTrialComponent", {"TrialComponentName": name}, account)
+        status, out = call(conn, op, body, account)
     finally:
         conn.close()
     assert status == 200, out
-    return out["TrialComponentArn"]
+    return out
+
+
+def create_component(endpoint, account, name):
+    return call_once(endpoint, account, "CreateTrialComponent",
+                     {"TrialComponentName": name})["TrialComponentArn"]
 
 
 def summaries(endpoint, account, name):
-    conn = connect(endpoint)
-    try:
-        status, out = call(conn, "DescribeTrialComponent", {"TrialComponentName": name}, account)
-    finally:
-        conn.close()
-    assert status == 200, out
+    out = call_once(endpoint, account, "DescribeTrialComponent", {"TrialComponentName": name})
     return {m["MetricName"]: m for m in out.get("Metrics", [])}
 
 
