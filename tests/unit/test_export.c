@@ -169,13 +169,20 @@ Test(export, json_is_the_native_shape_and_matches_the_golden_file)
     cJSON_free(text);
 }
 
+/* The DOT of the hand-built view, which `view` receives. */
+static const char *styled_dot(struct lineage_view *view, size_t *len)
+{
+    build(view);
+    const char *dot = export_dot(a, view, len);
+    cr_assert(dot);
+    return dot;
+}
+
 Test(export, dot_is_styled_labelled_truncated_and_matches_the_golden_file)
 {
     struct lineage_view view;
-    build(&view);
     size_t len = 0;
-    const char *dot = export_dot(a, &view, &len);
-    cr_assert(dot);
+    const char *dot = styled_dot(&view, &len);
     assert_golden("export_styled.dot", dot, len);
     /* Twice the same bytes. */
     size_t len2 = 0;
@@ -186,10 +193,8 @@ Test(export, dot_is_styled_labelled_truncated_and_matches_the_golden_file)
 Test(export, dot_labels_show_backslashes_and_unnamed_vertices_by_resource_id)
 {
     struct lineage_view view;
-    build(&view);
     size_t len = 0;
-    const char *dot = export_dot(a, &view, &len);
-    cr_assert(dot);
+    const char *dot = styled_dot(&view, &len);
     cr_expect(strstr(dot, "label=\"img\\\\v1\\nImage\""), "%s", dot);
     cr_expect(strstr(dot, "label=\"abc\\nReport\""), "%s", dot);
     cr_expect(strstr(dot, "label=\"3 more\""));
@@ -230,10 +235,8 @@ static Agraph_t *holder(Agraph_t *g, Agnode_t *n)
 Test(export, dot_reads_back_as_the_same_graph_and_cgraph_writes_it_unchanged)
 {
     struct lineage_view view;
-    build(&view);
     size_t len = 0;
-    const char *dot = export_dot(a, &view, &len);
-    cr_assert(dot);
+    const char *dot = styled_dot(&view, &len);
     Agraph_t *g = parse_dot(dot);
     /* The vertices, 2 stubs and 5 legend entries; the edges and 2 stub edges. */
     cr_expect_eq(agnnodes(g), (int)view.vertex_count + 2 + 5);
