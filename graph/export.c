@@ -289,17 +289,45 @@ static void draw_view(struct arena *scratch, const struct lineage_view *view, st
             draw_marker(scratch, d, &view->markers[i], i);
 }
 
-/* DOT text written straight to a stream (cgraph's writer spends most of a
- * large export finding, for each node, the subgraph that holds it). */
+/* DOT text written straight into one growing buffer (cgraph's writer spends
+ * most of a large export finding, for each node, the subgraph that holds it;
+ * stdio costs several times a memcpy per byte). */
 struct dot_writer {
     struct drawing d;
-    FILE *f;
+    char *text;
+    size_t len, cap;
+    bool failed; /* out of memory: the text is incomplete */
     int level;
 };
+
+static void put(struct dot_writer *w, const char *s, size_t n)
+{
+    if (w->len + n >= w->cap && !w->failed) {
+        size_t cap = 2 * (w->len + n) + 4096;
+        char *bigger = realloc(w->text, cap);
+        if (bigger) {
+            w->text = bigger;
+            w->cap = cap;
+        } else
+            w->failed = true;
+    }
+    if (w->failed)
+        return;
+    memcpy(w->text + w->len, s, n);
+    w->len += n;
+}
+
+static void put_str(struct dot_writer *w, const char *s)
+{
+    put(w, s, strlen(s));
+}
 
 static bool is_keyword(const char *s)
 {
     static const char *const keywords[] = {"node", "edge", "strict", "graph", "digraph", "subgraph"};
+    /* Most IDs are ARNs: their first letter settles it. */
+    if (!strchr("degnsDEGNS", *s))
+        return false;
     for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
         if (strcasecmp(s, keywords[i]) == 0)
             return true;
@@ -331,25 +359,26 @@ static bool is_bare(const char *s)
 
 /* `s` as a DOT ID: bare when that reads back the same, else quoted with its
  * quotes escaped (DOT's only escape inside quotes; the rest is the label's). */
-static void put_id(FILE *f, const char *s)
+static void put_id(struct dot_writer *w, const char *s)
 {
     if (is_bare(s)) {
-        fputs(s, f);
+        put_str(w, s);
         return;
     }
-    putc('"', f);
+    put(w, "\"", 1);
     for (const char *q; (q = strchr(s, '"')); s = q + 1) {
-        fwrite(s, 1, (size_t)(q - s), f);
-        fputs("\\\"", f);
+        put(w, s, (size_t)(q - s));
+        put(w, "\\\"", 2);
     }
-    fputs(s, f);
-    putc('"', f);
+    put_str(w, s);
+    put(w, "\"", 1);
 }
 
-static void put_indent(FILE *f, int level)
+static void put_indent(struct dot_writer *w, int level)
 {
-    for (int i = 0; i < level; i++)
-        putc('\t', f);
+    static const char tabs[] = "\t\t\t\t\t\t\t\t";
+    for (; level > 0; level -= (int)sizeof tabs - 1)
+        put(w, tabs, level < (int)sizeof tabs - 1 ? (size_t)level : sizeof tabs - 1);
 }
 
 /* The set attributes that differ from their defaults, as ` [a=b,\n\tc=d]`. */
@@ -361,106 +390,101 @@ static void put_attrs(struct dot_writer *w, const struct attr_decl *decls, const
         if (!vals[i] || strcmp(vals[i], decls[i].fallback) == 0)
             continue;
         if (first)
-            fputs(open, w->f);
+            put_str(w, open);
         else {
-            fputs(",\n", w->f);
-            put_indent(w->f, w->level + 1);
+            put(w, ",\n", 2);
+            put_indent(w, w->level + 1);
         }
         first = false;
-        put_id(w->f, decls[i].name);
-        putc('=', w->f);
-        put_id(w->f, vals[i]);
+        put_id(w, decls[i].name);
+        put(w, "=", 1);
+        put_id(w, vals[i]);
     }
     if (!first)
-        putc(']', w->f);
+        put(w, "]", 1);
 }
 
 static void dot_subgraph(struct drawing *d, const char *name, const char *const *graph_vals)
 {
     struct dot_writer *w = (struct dot_writer *)d;
-    put_indent(w->f, w->level);
+    put_indent(w, w->level);
     if (name) {
-        fputs("subgraph ", w->f);
-        put_id(w->f, name);
-        putc(' ', w->f);
+        put_str(w, "subgraph ");
+        put_id(w, name);
+        put(w, " ", 1);
     }
-    fputs("{\n", w->f);
+    put(w, "{\n", 2);
     w->level++;
-    put_indent(w->f, w->level);
+    put_indent(w, w->level);
     put_attrs(w, graph_attrs, graph_vals, GRAPH_ATTRS, "graph [");
-    fputs(";\n", w->f);
+    put(w, ";\n", 2);
 }
 
 static void dot_end(struct drawing *d)
 {
     struct dot_writer *w = (struct dot_writer *)d;
     w->level--;
-    put_indent(w->f, w->level);
-    fputs("}\n", w->f);
+    put_indent(w, w->level);
+    put(w, "}\n", 2);
 }
 
 static void dot_node(struct drawing *d, const char *name, const char *const *vals)
 {
     struct dot_writer *w = (struct dot_writer *)d;
-    put_indent(w->f, w->level);
-    put_id(w->f, name);
+    put_indent(w, w->level);
+    put_id(w, name);
     put_attrs(w, node_attrs, vals, NODE_ATTRS, "\t[");
-    fputs(";\n", w->f);
+    put(w, ";\n", 2);
 }
 
 static void dot_edge(struct drawing *d, const char *tail, const char *head, const char *const *vals)
 {
     struct dot_writer *w = (struct dot_writer *)d;
-    put_indent(w->f, w->level);
-    put_id(w->f, tail);
-    fputs(" -> ", w->f);
-    put_id(w->f, head);
+    put_indent(w, w->level);
+    put_id(w, tail);
+    put(w, " -> ", 4);
+    put_id(w, head);
     put_attrs(w, edge_attrs, vals, EDGE_ATTRS, "\t[");
-    fputs(";\n", w->f);
+    put(w, ";\n", 2);
 }
 
 /* The declared defaults of one kind, as `\tkind [a=b,\n\t\tc=d\n\t];`. */
-static void put_defaults(FILE *f, const char *kind, const struct attr_decl *decls, size_t n)
+static void put_defaults(struct dot_writer *w, const char *kind, const struct attr_decl *decls, size_t n)
 {
-    fprintf(f, "\t%s [", kind);
+    put(w, "\t", 1);
+    put_str(w, kind);
+    put(w, " [", 2);
     bool first = true;
     for (size_t i = 0; i < n; i++) {
         if (!*decls[i].fallback)
             continue;
-        fputs(first ? "" : ",\n\t\t", f);
+        put_str(w, first ? "" : ",\n\t\t");
         first = false;
-        put_id(f, decls[i].name);
-        putc('=', f);
-        put_id(f, decls[i].fallback);
+        put_id(w, decls[i].name);
+        put(w, "=", 1);
+        put_id(w, decls[i].fallback);
     }
-    fputs("\n\t];\n", f);
+    put_str(w, "\n\t];\n");
 }
 
 const char *export_dot(struct arena *a, const struct lineage_view *view, size_t *len)
 {
-    char *buf = NULL;
-    size_t n = 0;
-    FILE *f = open_memstream(&buf, &n);
-    if (!f)
-        return NULL;
     struct arena *scratch = arena_create();
-    struct dot_writer w = {{dot_subgraph, dot_end, dot_node, dot_edge}, f, 1};
-    fputs("digraph lineage {\n", f);
-    put_defaults(f, "graph", graph_attrs, GRAPH_ATTRS);
-    put_defaults(f, "node", node_attrs, NODE_ATTRS);
-    put_defaults(f, "edge", edge_attrs, EDGE_ATTRS);
+    struct dot_writer w = {.d = {dot_subgraph, dot_end, dot_node, dot_edge}, .level = 1};
+    put_str(&w, "digraph lineage {\n");
+    put_defaults(&w, "graph", graph_attrs, GRAPH_ATTRS);
+    put_defaults(&w, "node", node_attrs, NODE_ATTRS);
+    put_defaults(&w, "edge", edge_attrs, EDGE_ATTRS);
     draw_view(scratch, view, &w.d);
-    fputs("}\n", f);
-    bool ok = !ferror(f);
+    put(&w, "}\n", 3); /* with the terminating NUL */
     arena_destroy(scratch);
-    /* buf is final only once the stream is closed. */
-    if (fclose(f) != 0 || !ok) {
-        free(buf);
+    if (w.failed) {
+        free(w.text);
         return NULL;
     }
-    arena_defer(a, free, buf);
-    *len = n;
-    return buf;
+    arena_defer(a, free, w.text);
+    *len = w.len - 1;
+    return w.text;
 }
 
 /* The Graphviz graph dot lays out for SVG, built from the same drawing. */
