@@ -269,18 +269,11 @@ static int run(struct request *r, const struct options *o)
 
     const char *text = NULL;
     size_t len = 0;
-    if (strcmp(o->format, "json") == 0) {
-        cJSON *doc = cJSON_CreateObject();
-        arena_defer(r->arena, delete_tree, doc);
-        export_json(&view, doc);
-        if (history)
-            cJSON_AddItemReferenceToObject(doc, "history", history);
-        text = print_owned(r->arena, doc);
-        len = text ? strlen(text) : 0;
-    } else {
+    if (strcmp(o->format, "json") == 0)
+        text = export_json(r->arena, &view, true, history, &len);
+    else
         text = strcmp(o->format, "dot") == 0 ? export_dot(r->arena, &view, &len)
                                              : export_svg(r->arena, &view, &len);
-    }
     if (!text)
         return fail(EXIT_FAILURE_OTHER, "cannot render the %s output", o->format);
     if (!o->output)

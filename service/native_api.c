@@ -115,11 +115,10 @@ static enum ld_err serve_lineage(struct request *r, const struct query_param *p,
         e = op_view_details(r, &view, q.has_as_of ? &q.as_of_ms : NULL);
     if (e != LD_OK)
         return e;
-    if (f == 0) {
-        export_json(&view, out);
-        return LD_OK;
-    }
-    rep->body = f == 1 ? export_dot(r->arena, &view, &rep->len) : export_svg(r->arena, &view, &rep->len);
+    (void)out; /* every format is rendered here */
+    rep->body = f == 0   ? export_json(r->arena, &view, false, NULL, &rep->len)
+                : f == 1 ? export_dot(r->arena, &view, &rep->len)
+                         : export_svg(r->arena, &view, &rep->len);
     if (!rep->body)
         return req_fail(r, LD_ERR_INTERNAL, "An internal error occurred (request %s).", r->id);
     rep->status = 200;

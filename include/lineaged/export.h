@@ -64,10 +64,13 @@ void view_add_walk(struct arena *a, struct lineage_view *view, const struct grap
  * edge once, then orders vertices by (layer, ARN) and edges by their ends. */
 void view_settle(struct lineage_view *view);
 
-/* Writes `truncated`, `vertices` and `edges` into `out` in the native API's
- * shape (vertices carry `details` when set); the same view always gives the
- * same members in the same order. */
-void export_json(const struct lineage_view *view, cJSON *out);
+/* The view as a JSON document in the native API's shape: `truncated`,
+ * `vertices` (with `details` when set) and `edges`, then `history` when
+ * given; laid out as cJSON_Print (`formatted`) or cJSON_PrintUnformatted
+ * lays out the same tree. The same view always gives the same text.
+ * Returns text owned by `a` (length in *len), or NULL when memory ran out. */
+const char *export_json(struct arena *a, const struct lineage_view *view, bool formatted, const cJSON *history,
+                        size_t *len);
 
 /* The view as a Graphviz DOT document: vertices styled by lineage type and
  * Type and labelled with name and Type, edges labelled with their association

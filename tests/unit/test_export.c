@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lineaged/export.h"
+#include "lineaged/timefmt.h"
 
 static struct arena *a;
 
@@ -160,13 +161,35 @@ Test(export, json_is_the_native_shape_and_matches_the_golden_file)
     cJSON *details = cJSON_CreateObject();
     cJSON_AddStringToObject(details, "ArtifactArn", "arn:m");
     view.vertices[3].details = details;
-    cJSON *out = cJSON_CreateObject();
-    export_json(&view, out);
-    char *text = cJSON_PrintUnformatted(out);
-    cJSON_Delete(out);
+    size_t len = 0;
+    const char *text = export_json(a, &view, false, NULL, &len);
+    cr_assert(text);
+    assert_golden("export_styled.json", text, len);
+
+    /* Formatted, with a history member, it is the text cJSON_Print gives
+     * for the same tree. */
+    cJSON *history =
+        cJSON_Parse("{\"arn:m\":[{\"operation\":\"Create\",\"after\":{\"a\":[1,{}]}}],\"e\":{}}");
+    cJSON *doc = cJSON_Parse(text);
+    cJSON *vertex;
+    cJSON_ArrayForEach(vertex, cJSON_GetObjectItem(doc, "vertices"))
+    {
+        /* the export writes times as they were read, as raw text */
+        char time[32];
+        double s = cJSON_GetObjectItem(vertex, "creationTime")->valuedouble;
+        cJSON_ReplaceItemInObject(vertex, "creationTime",
+                                  cJSON_CreateRaw(ldtime_format((int64_t)(s * 1000), time)));
+    }
+    cJSON_AddItemReferenceToObject(doc, "history", history);
+    char *expected = cJSON_Print(doc);
+    const char *formatted = export_json(a, &view, true, history, &len);
+    cr_assert(formatted);
+    cr_expect_str_eq(formatted, expected);
+    cr_expect_eq(len, strlen(expected));
+    cJSON_free(expected);
+    cJSON_Delete(doc);
+    cJSON_Delete(history);
     cJSON_Delete(details);
-    assert_golden("export_styled.json", text, strlen(text));
-    cJSON_free(text);
 }
 
 /* The DOT of the hand-built view, which `view` receives. */
@@ -365,8 +388,31 @@ Test(export, an_empty_view_still_exports)
     struct lineage_view view = {0};
     size_t len = 0;
     cr_expect(export_dot(a, &view, &len) && len > 0);
-    cJSON *out = cJSON_CreateObject();
-    export_json(&view, out);
-    cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(out, "vertices")), 0);
-    cJSON_Delete(out);
+    const char *json = export_json(a, &view, false, NULL, &len);
+    cr_expect_str_eq(json, "{\"truncated\":[],\"vertices\":[],\"edges\":[]}");
+}
+
+Test(export, json_escapes_strings_as_cjson_does)
+{
+    static const char odd[] = "q\"b\\s/\b\f\n\r\t\x01\x1f\x7f caf\xc3\xa9";
+    struct graph_vertex v = {.id = 1, .arn = odd, .name = odd, .type = "T", .lineage_type = "Artifact"};
+    struct view_vertex vv = {.v = &v};
+    struct lineage_view view = {.vertices = &vv, .vertex_count = 1};
+    cJSON *doc = cJSON_CreateObject(), *o = cJSON_CreateObject();
+    cJSON_AddArrayToObject(doc, "truncated");
+    cJSON_AddItemToArray(cJSON_AddArrayToObject(doc, "vertices"), o);
+    cJSON_AddArrayToObject(doc, "edges");
+    cJSON_AddStringToObject(o, "arn", odd);
+    cJSON_AddStringToObject(o, "name", odd);
+    cJSON_AddStringToObject(o, "type", "T");
+    cJSON_AddStringToObject(o, "lineageType", "Artifact");
+    cJSON_AddNumberToObject(o, "layer", 0);
+    cJSON_AddRawToObject(o, "creationTime", "0.000");
+    for (int formatted = 0; formatted < 2; formatted++) {
+        char *expected = formatted ? cJSON_Print(doc) : cJSON_PrintUnformatted(doc);
+        size_t len = 0;
+        cr_expect_str_eq(export_json(a, &view, formatted, NULL, &len), expected);
+        cJSON_free(expected);
+    }
+    cJSON_Delete(doc);
 }
