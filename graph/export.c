@@ -309,49 +309,6 @@ static const char *arn_resource(const char *arn)
     return slash ? slash + 1 : arn;
 }
 
-/* The first of `n` items, sorted by the string `key` gives, whose key is not
- * below `arn`. */
-static size_t lower_bound(const void *items, size_t n, size_t size, const char *(*key)(const void *),
-                          const char *arn)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(key((const char *)items + mid * size), arn) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-static const char *vertex_arn(const void *p)
-{
-    return (*(const struct view_vertex *const *)p)->v->arn;
-}
-
-static const char *edge_source(const void *p)
-{
-    return ((const struct view_edge *)p)->source;
-}
-
-static const char *marker_arn(const void *p)
-{
-    return (*(const struct view_marker *const *)p)->arn;
-}
-
-static int compare_arns(const void *a, const void *b)
-{
-    return strcmp(vertex_arn(a), vertex_arn(b));
-}
-
-/* The vertex with `arn` among `n` sorted by ARN, or NULL. */
-static const struct view_vertex *find_vertex(const struct view_vertex **by_arn, size_t n, const char *arn)
-{
-    size_t i = lower_bound(by_arn, n, sizeof *by_arn, vertex_arn, arn);
-    return i < n && strcmp(by_arn[i]->v->arn, arn) == 0 ? by_arn[i] : NULL;
-}
-
 /* Where a drawing goes: the DOT writer or the Graphviz graph for layout.
  * Attribute arrays are indexed by the enums above; NULL means unset. */
 struct drawing {
@@ -376,12 +333,13 @@ static void draw_marker(struct arena *scratch, struct drawing *d, const struct v
     d->edge(d, m->up ? stub : m->arn, m->up ? m->arn : stub, vals);
 }
 
-/* Markers by ARN, then in walk order. */
+/* Markers by their vertex's rank, then in walk order. */
 static int compare_markers(const void *a, const void *b)
 {
     const struct view_marker *const *x = a, *const *y = b;
-    int c = strcmp((*x)->arn, (*y)->arn);
-    return c ? c : (*x > *y) - (*x < *y);
+    if ((*x)->rank != (*y)->rank)
+        return (*x)->rank < (*y)->rank ? -1 : 1;
+    return (*x > *y) - (*x < *y);
 }
 
 static void draw_vertex(struct arena *scratch, struct drawing *d, const struct view_vertex *vv)
@@ -435,11 +393,6 @@ static void draw_view(struct arena *scratch, const struct lineage_view *view, st
         d->end(d);
     draw_legend(scratch, d);
 
-    const struct view_vertex **by_arn = arena_alloc(scratch, (view->vertex_count + 1) * sizeof *by_arn);
-    for (size_t i = 0; i < view->vertex_count; i++)
-        by_arn[i] = &view->vertices[i];
-    if (view->vertex_count)
-        qsort(by_arn, view->vertex_count, sizeof *by_arn, compare_arns);
     const struct view_marker **down = arena_alloc(scratch, (view->marker_count + 1) * sizeof *down);
     size_t down_count = 0;
     for (size_t i = 0; i < view->marker_count; i++)
@@ -447,16 +400,22 @@ static void draw_view(struct arena *scratch, const struct lineage_view *view, st
             down[down_count++] = &view->markers[i];
     if (down_count)
         qsort(down, down_count, sizeof *down, compare_markers);
+    /* Edges and down markers are in rank order: where each rank's begin. */
+    size_t *first_edge = arena_alloc(scratch, (view->vertex_count + 1) * sizeof *first_edge);
+    size_t *first_down = arena_alloc(scratch, (view->vertex_count + 1) * sizeof *first_down);
+    for (size_t k = 0, e = 0, m = 0; k <= view->vertex_count; k++) {
+        first_edge[k] = e;
+        first_down[k] = m;
+        while (e < view->edge_count && view->edges[e].from == k)
+            e++;
+        while (m < down_count && down[m]->rank == k)
+            m++;
+    }
 
     for (size_t i = 0; i < view->vertex_count; i++) {
         const struct view_vertex *s = &view->vertices[i];
-        for (size_t e =
-                 lower_bound(view->edges, view->edge_count, sizeof *view->edges, edge_source, s->v->arn);
-             e < view->edge_count && strcmp(view->edges[e].source, s->v->arn) == 0; e++) {
-            const struct view_vertex *to =
-                find_vertex(by_arn, view->vertex_count, view->edges[e].destination);
-            if (!to)
-                continue;
+        for (size_t e = first_edge[s->rank]; e < first_edge[s->rank + 1]; e++) {
+            const struct view_vertex *to = &view->vertices[view->at_rank[view->edges[e].to]];
             /* The layers place the vertices; an edge that does not lead to a
              * later layer (a cycle closed, a vertex reached both ways) must
              * not rank them, nor make dot reverse it (which leaks in Graphviz
@@ -467,12 +426,11 @@ static void draw_view(struct arena *scratch, const struct lineage_view *view, st
             };
             d->edge(d, s->v->arn, to->v->arn, vals);
         }
-        for (size_t m = lower_bound(down, down_count, sizeof *down, marker_arn, s->v->arn);
-             m < down_count && strcmp(down[m]->arn, s->v->arn) == 0; m++)
+        for (size_t m = first_down[s->rank]; m < first_down[s->rank + 1]; m++)
             draw_marker(scratch, d, down[m], (size_t)(down[m] - view->markers));
     }
     for (size_t i = 0; i < view->marker_count; i++)
-        if (view->markers[i].up && find_vertex(by_arn, view->vertex_count, view->markers[i].arn))
+        if (view->markers[i].up)
             draw_marker(scratch, d, &view->markers[i], i);
 }
 

@@ -30,11 +30,13 @@ struct view_vertex {
     const struct graph_vertex *v;
     long layer;
     cJSON *details; /* Describe-like details when asked for, else NULL; owned by the caller */
+    size_t rank;    /* the place of its ARN in ARN order, so that ARNs compare as numbers */
 };
 
-/* An association by its ends' ARNs. */
+/* An association by its ends' ARNs, and their ranks. */
 struct view_edge {
     const char *source, *destination, *type;
+    size_t from, to;
 };
 
 /* A vertex where a walk stopped with `unexplored` associations left. */
@@ -42,10 +44,12 @@ struct view_marker {
     const char *arn;
     bool up;
     size_t unexplored;
+    size_t rank; /* the vertex's */
 };
 
 struct lineage_view {
     struct view_vertex *vertices; /* (layer, ARN) order, each ARN once */
+    size_t *at_rank;              /* the index in vertices of each rank */
     size_t vertex_count, vertex_cap;
     struct view_edge *edges; /* (source, destination) order, each pair once */
     size_t edge_count, edge_cap;
@@ -61,16 +65,17 @@ enum ld_err graph_lineage_view(struct request *r, const struct view_query *q, st
 void view_add_walk(struct arena *a, struct lineage_view *view, const struct graph_walk *w, int sign);
 
 /* Keeps each vertex once at its nearest layer (downstream on a tie) and each
- * edge once, then orders vertices by (layer, ARN) and edges by their ends. */
-void view_settle(struct lineage_view *view);
+ * edge once, then orders vertices by (layer, ARN) and edges by their ends;
+ * sets every rank and at_rank (memory from `a`). */
+void view_settle(struct arena *a, struct lineage_view *view);
 
 /* The view as a JSON document in the native API's shape: `truncated`,
  * `vertices` (with `details` when set) and `edges`, then `history` when
  * given; laid out as cJSON_Print (`formatted`) or cJSON_PrintUnformatted
  * lays out the same tree. The same view always gives the same text.
  * Returns text owned by `a` (length in *len), or NULL when memory ran out. */
-const char *export_json(struct arena *a, const struct lineage_view *view, bool formatted, const cJSON *history,
-                        size_t *len);
+const char *export_json(struct arena *a, const struct lineage_view *view, bool formatted,
+                        const cJSON *history, size_t *len);
 
 /* The view as a Graphviz DOT document: vertices styled by lineage type and
  * Type and labelled with name and Type, edges labelled with their association

@@ -108,7 +108,7 @@ static void build(struct lineage_view *view)
     memset(view, 0, sizeof *view);
     view_add_walk(a, view, &up, -1);
     view_add_walk(a, view, &down, 1);
-    view_settle(view);
+    view_settle(a, view);
 }
 
 /* Compares `text` with tests/data/<name>, or rewrites it when asked. */
@@ -341,7 +341,7 @@ Test(export, dot_quotes_what_dot_would_misread)
     struct graph_walk w = {WALK_DESCENDANTS, vs, N, es, N - 1, NULL, 0};
     struct lineage_view view = {0};
     view_add_walk(a, &view, &w, 1);
-    view_settle(&view);
+    view_settle(a, &view);
     size_t len = 0;
     const char *dot = export_dot(a, &view, &len);
     cr_assert(dot);
