@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_write.h"
 #include "lineaged/embedded.h"
 #include "lineaged/store.h"
 #include "ops.h"
@@ -120,15 +121,15 @@ static void delete_tree(void *p)
 
 void reply_json(struct request *r, cJSON *body, int status, struct reply *out)
 {
-    char *text = cJSON_PrintUnformatted(body);
+    size_t len;
+    char *text = json_write(r->arena, body, &len);
     if (!text) {
-        fputs("lineaged: out of memory\n", stderr);
+        fputs("lineaged: a reply tree holds a node cJSON cannot print\n", stderr);
         abort();
     }
-    arena_defer(r->arena, cJSON_free, text);
     out->status = status;
     out->body = text;
-    out->len = strlen(text);
+    out->len = len;
 }
 
 void reply_error(struct request *r, struct reply *out)

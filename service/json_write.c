@@ -1,0 +1,393 @@
+/* The reply printer: cJSON_PrintUnformatted's bytes (tests/unit/test_json_write.c
+ * compares the two), written into one buffer, with numbers formatted by exact
+ * integer arithmetic instead of a sprintf and an sscanf per number. */
+#include "json_write.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+__extension__ typedef unsigned __int128 u128;
+
+/* Most replies fit the first chunk, taken from the arena; a larger one moves
+ * to one malloc'd buffer grown by doubling and freed with the arena. */
+enum { FIRST_CHUNK = 4096, NUMBER_MAX = 32 };
+
+struct out {
+    char *buf;
+    size_t len, cap;
+    bool heap;
+};
+
+/* Makes room for n more bytes and the terminating NUL. */
+static void reserve(struct out *o, size_t n)
+{
+    if (o->cap - o->len > n)
+        return;
+    size_t cap = o->cap * 2 > o->len + n + 1 ? o->cap * 2 : o->len + n + 1;
+    char *buf = o->heap ? realloc(o->buf, cap) : malloc(cap);
+    if (!buf) {
+        fputs("lineaged: out of memory\n", stderr);
+        abort();
+    }
+    if (!o->heap)
+        memcpy(buf, o->buf, o->len);
+    o->buf = buf;
+    o->cap = cap;
+    o->heap = true;
+}
+
+static void put(struct out *o, const char *s, size_t n)
+{
+    reserve(o, n);
+    memcpy(o->buf + o->len, s, n);
+    o->len += n;
+}
+
+static void put_char(struct out *o, char c)
+{
+    reserve(o, 1);
+    o->buf[o->len++] = c;
+}
+
+/* cJSON escapes the quote, the backslash and every control character, and
+ * copies every other byte (DEL and UTF-8 sequences included) unchanged. */
+static bool special(unsigned char c)
+{
+    return c < 0x20 || c == '"' || c == '\\';
+}
+
+static void write_string(struct out *o, const char *s)
+{
+    put_char(o, '"');
+    const char *run = s ? s : "";
+    for (const char *p = run;; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (!special(c))
+            continue;
+        put(o, run, (size_t)(p - run));
+        if (c == '\0')
+            break;
+        static const char shorts[] = {
+            ['"'] = '"', ['\\'] = '\\', ['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't'};
+        static const char hex[] = "0123456789abcdef";
+        char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+        if (c < sizeof shorts && shorts[c]) {
+            esc[1] = shorts[c];
+            put(o, esc, 2);
+        } else {
+            put(o, esc, sizeof esc);
+        }
+        run = p + 1;
+    }
+    put_char(o, '"');
+}
+
+static const uint64_t pow10_int[] = {1ULL,
+                                     10ULL,
+                                     100ULL,
+                                     1000ULL,
+                                     10000ULL,
+                                     100000ULL,
+                                     1000000ULL,
+                                     10000000ULL,
+                                     100000000ULL,
+                                     1000000000ULL,
+                                     10000000000ULL,
+                                     100000000000ULL,
+                                     1000000000000ULL,
+                                     10000000000000ULL,
+                                     100000000000000ULL,
+                                     1000000000000000ULL,
+                                     10000000000000000ULL,
+                                     100000000000000000ULL,
+                                     1000000000000000000ULL};
+
+/* Powers of ten that doubles hold exactly. */
+static const double pow10_dbl[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                   1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* Up to the largest power of five below 2^64: m * 5^s stays in 128 bits. */
+static const uint64_t pow5[] = {1ULL,
+                                5ULL,
+                                25ULL,
+                                125ULL,
+                                625ULL,
+                                3125ULL,
+                                15625ULL,
+                                78125ULL,
+                                390625ULL,
+                                1953125ULL,
+                                9765625ULL,
+                                48828125ULL,
+                                244140625ULL,
+                                1220703125ULL,
+                                6103515625ULL,
+                                30517578125ULL,
+                                152587890625ULL,
+                                762939453125ULL,
+                                3814697265625ULL,
+                                19073486328125ULL,
+                                95367431640625ULL,
+                                476837158203125ULL,
+                                2384185791015625ULL,
+                                11920928955078125ULL,
+                                59604644775390625ULL,
+                                298023223876953125ULL,
+                                1490116119384765625ULL,
+                                7450580596923828125ULL};
+
+enum { SCALE_MAX = 27 };
+
+/* floor(m * 2^e * 10^s) for 0 <= s <= SCALE_MAX, with *up telling whether
+ * the rest rounds it up (to nearest, ties to even, as glibc's printf does);
+ * UINT64_MAX when the result does not fit. */
+static uint64_t scale(uint64_t m, int e, int s, bool *up)
+{
+    u128 p = (u128)m * pow5[s];
+    int shift = e + s; /* 10^s = 5^s * 2^s */
+    *up = false;
+    if (shift >= 0)
+        return shift < 64 && p >> (64 - shift) == 0 ? (uint64_t)(p << shift) : UINT64_MAX;
+    if (-shift >= 128)
+        return 0;
+    u128 q = p >> -shift;
+    u128 rest = p - (q << -shift);
+    u128 half = (u128)1 << (-shift - 1);
+    *up = rest > half || (rest == half && (q & 1));
+    return q >> 64 ? UINT64_MAX : (uint64_t)q;
+}
+
+/* The `prec` significant digits of m * 2^e rounded as printf rounds them:
+ * *n in [10^(prec-1), 10^prec) and *x the decimal exponent of the rounded
+ * value, starting from the guess x. False when 10^(prec-1-x) leaves the
+ * range scale() covers. */
+static bool digits(uint64_t m, int e, int prec, int x, uint64_t *n, int *xout)
+{
+    uint64_t lo = pow10_int[prec - 1], hi = pow10_int[prec];
+    for (int tries = 0; tries < 3; tries++) {
+        int s = prec - 1 - x;
+        if (s < 0 || s > SCALE_MAX)
+            return false;
+        bool up;
+        uint64_t q = scale(m, e, s, &up);
+        /* The truncated value places the exponent exactly; only then round. */
+        if (q < lo) {
+            x--;
+            continue;
+        }
+        if (q >= hi) {
+            x++;
+            continue;
+        }
+        q += up;
+        if (q == hi) {
+            q = lo;
+            x++;
+        }
+        *n = q;
+        *xout = x;
+        return true;
+    }
+    return false;
+}
+
+/* Writes n (prec digits) at decimal exponent x as printf's "%1.<prec>g":
+ * trailing zeros dropped, fixed notation for -4 <= x < prec. */
+static size_t format_g(char *p, bool neg, uint64_t n, int x, int prec)
+{
+    int nd = prec;
+    while (nd > 1 && n % 10 == 0) {
+        n /= 10;
+        nd--;
+    }
+    char dg[20];
+    for (int i = nd - 1; i >= 0; i--, n /= 10)
+        dg[i] = (char)('0' + n % 10);
+    char *o = p;
+    if (neg)
+        *o++ = '-';
+    if (x < -4 || x >= prec) {
+        *o++ = dg[0];
+        if (nd > 1) {
+            *o++ = '.';
+            memcpy(o, dg + 1, (size_t)nd - 1);
+            o += nd - 1;
+        }
+        int ax = x < 0 ? -x : x;
+        *o++ = 'e';
+        *o++ = x < 0 ? '-' : '+';
+        if (ax >= 100) {
+            *o++ = (char)('0' + ax / 100);
+            ax %= 100;
+        }
+        *o++ = (char)('0' + ax / 10);
+        *o++ = (char)('0' + ax % 10);
+    } else if (x >= 0) {
+        int whole = x + 1;
+        memcpy(o, dg, (size_t)(nd < whole ? nd : whole));
+        if (nd <= whole) {
+            memset(o + nd, '0', (size_t)(whole - nd));
+            o += whole;
+        } else {
+            o += whole;
+            *o++ = '.';
+            memcpy(o, dg + whole, (size_t)(nd - whole));
+            o += nd - whole;
+        }
+    } else {
+        *o++ = '0';
+        *o++ = '.';
+        memset(o, '0', (size_t)(-x - 1));
+        o += -x - 1;
+        memcpy(o, dg, (size_t)nd);
+        o += nd;
+    }
+    *o = '\0';
+    return (size_t)(o - p);
+}
+
+/* cJSON's test of a printed number: read back, it is within a relative
+ * DBL_EPSILON of the value. */
+static bool close_enough(double back, double d)
+{
+    double big = fabs(back) > fabs(d) ? fabs(back) : fabs(d);
+    return fabs(back - d) <= big * DBL_EPSILON;
+}
+
+/* cJSON's own rule, through the C library. */
+static size_t number_slow(char *p, double d)
+{
+    int n = snprintf(p, NUMBER_MAX, "%1.15g", d);
+    double back = 0;
+    if (sscanf(p, "%lg", &back) != 1 || !close_enough(back, d))
+        n = snprintf(p, NUMBER_MAX, "%1.17g", d);
+    return (size_t)n;
+}
+
+static size_t write_uint(char *p, bool neg, uint64_t v)
+{
+    char tmp[20];
+    size_t n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    char *o = p;
+    if (neg)
+        *o++ = '-';
+    while (n)
+        *o++ = tmp[--n];
+    *o = '\0';
+    return (size_t)(o - p);
+}
+
+/* Writes d into p (NUMBER_MAX bytes) as cJSON does: NaN and infinities as
+ * null, else "%1.15g" when that reads back within cJSON's tolerance, else
+ * "%1.17g". Integers and values from 1e-11 to 1e15 take the exact integer
+ * path; the rest (tiny, huge, subnormal) go through snprintf. */
+static size_t write_number(char *p, double d)
+{
+    if (isnan(d) || isinf(d)) {
+        memcpy(p, "null", 5);
+        return 4;
+    }
+    bool neg = signbit(d);
+    double ad = fabs(d);
+    if (ad < 1e15 && ad == (double)(int64_t)ad)
+        return write_uint(p, neg, (uint64_t)ad);
+    if (ad < 1e-11 || ad >= 1e15)
+        return number_slow(p, d);
+    uint64_t bits;
+    memcpy(&bits, &ad, sizeof bits);
+    int e = (int)(bits >> 52) - 1075;
+    uint64_t m = (bits & ((1ULL << 52) - 1)) | 1ULL << 52;
+    /* floor(log10(2^(e+52))), rounded towards minus infinity. */
+    int t = (e + 52) * 78913;
+    int x = t >= 0 ? t / 262144 : -((-t + 262143) / 262144);
+    uint64_t n;
+    if (!digits(m, e, 15, x, &n, &x))
+        return number_slow(p, d);
+    size_t len = format_g(p, neg, n, x, 15);
+    /* Read back as strtod would: one correctly rounded operation is exact
+     * while n and the power of ten are exact doubles. */
+    int k = x - 14;
+    double back = k >= 0     ? (double)n * pow10_dbl[k]
+                  : -k <= 22 ? (double)n / pow10_dbl[-k]
+                             : fabs(strtod(p, NULL));
+    if (close_enough(back, ad))
+        return len;
+    if (!digits(m, e, 17, x, &n, &x))
+        return number_slow(p, d);
+    return format_g(p, neg, n, x, 17);
+}
+
+static bool write_value(struct out *o, const cJSON *v)
+{
+    switch (v->type & 0xFF) {
+    case cJSON_NULL:
+        put(o, "null", 4);
+        return true;
+    case cJSON_False:
+        put(o, "false", 5);
+        return true;
+    case cJSON_True:
+        put(o, "true", 4);
+        return true;
+    case cJSON_Number:
+        reserve(o, NUMBER_MAX);
+        o->len += write_number(o->buf + o->len, v->valuedouble);
+        return true;
+    case cJSON_Raw:
+        if (!v->valuestring)
+            return false;
+        put(o, v->valuestring, strlen(v->valuestring));
+        return true;
+    case cJSON_String:
+        write_string(o, v->valuestring);
+        return true;
+    case cJSON_Array:
+        put_char(o, '[');
+        for (const cJSON *c = v->child; c; c = c->next) {
+            if (!write_value(o, c))
+                return false;
+            if (c->next)
+                put_char(o, ',');
+        }
+        put_char(o, ']');
+        return true;
+    case cJSON_Object:
+        put_char(o, '{');
+        for (const cJSON *c = v->child; c; c = c->next) {
+            write_string(o, c->string);
+            put_char(o, ':');
+            if (!write_value(o, c))
+                return false;
+            if (c->next)
+                put_char(o, ',');
+        }
+        put_char(o, '}');
+        return true;
+    default:
+        return false;
+    }
+}
+
+char *json_write(struct arena *a, const cJSON *v, size_t *len)
+{
+    struct out o = {.buf = arena_alloc(a, FIRST_CHUNK), .cap = FIRST_CHUNK};
+    if (!v || !write_value(&o, v)) {
+        if (o.heap)
+            free(o.buf);
+        return NULL;
+    }
+    o.buf[o.len] = '\0';
+    if (o.heap)
+        arena_defer(a, free, o.buf);
+    *len = o.len;
+    return o.buf;
+}
