@@ -23,11 +23,8 @@ struct out {
     bool heap;
 };
 
-/* Makes room for n more bytes and the terminating NUL. */
-static void reserve(struct out *o, size_t n)
+static void grow(struct out *o, size_t n)
 {
-    if (o->cap - o->len > n)
-        return;
     size_t cap = o->cap * 2 > o->len + n + 1 ? o->cap * 2 : o->len + n + 1;
     char *buf = o->heap ? realloc(o->buf, cap) : malloc(cap);
     if (!buf) {
@@ -39,6 +36,13 @@ static void reserve(struct out *o, size_t n)
     o->buf = buf;
     o->cap = cap;
     o->heap = true;
+}
+
+/* Makes room for n more bytes and the terminating NUL. */
+static inline void reserve(struct out *o, size_t n)
+{
+    if (o->cap - o->len <= n)
+        grow(o, n);
 }
 
 static void put(struct out *o, const char *s, size_t n)
@@ -61,17 +65,40 @@ static bool special(unsigned char c)
     return c < 0x20 || c == '"' || c == '\\';
 }
 
+/* Whether any of the 8 bytes in w is special: a byte below 0x20, or one
+ * equal to '"' or '\\' (the classic has-zero-byte tests, exact for "any"). */
+static bool any_special(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
+    uint64_t below = (w - ones * 0x20) & ~w;
+    uint64_t zero_q = (quote - ones) & ~quote, zero_b = (backslash - ones) & ~backslash;
+    return ((below | zero_q | zero_b) & highs) != 0;
+}
+
 static void write_string(struct out *o, const char *s)
 {
-    put_char(o, '"');
-    const char *run = s ? s : "";
-    for (const char *p = run;; p++) {
+    if (!s)
+        s = "";
+    size_t n = strlen(s);
+    reserve(o, n + 2);
+    o->buf[o->len++] = '"';
+    const char *run = s, *end = s + n;
+    for (const char *p = s; p < end;) {
+        if (end - p >= 8) {
+            uint64_t w;
+            memcpy(&w, p, sizeof w);
+            if (!any_special(w)) {
+                p += 8;
+                continue;
+            }
+        }
         unsigned char c = (unsigned char)*p;
-        if (!special(c))
+        if (!special(c)) {
+            p++;
             continue;
+        }
         put(o, run, (size_t)(p - run));
-        if (c == '\0')
-            break;
         static const char shorts[] = {
             ['"'] = '"', ['\\'] = '\\', ['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't'};
         static const char hex[] = "0123456789abcdef";
@@ -82,8 +109,9 @@ static void write_string(struct out *o, const char *s)
         } else {
             put(o, esc, sizeof esc);
         }
-        run = p + 1;
+        run = ++p;
     }
+    put(o, run, (size_t)(end - run));
     put_char(o, '"');
 }
 

@@ -236,6 +236,23 @@ Test(json_write, string_escaping)
     }
 }
 
+/* Each byte at each offset of a longer string, where whole words are scanned at once. */
+Test(json_write, every_byte_at_every_offset)
+{
+    for (int c = 1; c < 256; c++)
+        for (int at = 0; at < 24; at++) {
+            char s[26];
+            memset(s, c == 'a' ? 'b' : 'a', 25);
+            s[25] = 0;
+            s[at] = (char)c;
+            cJSON *v = cJSON_CreateString(s);
+            char what[48];
+            snprintf(what, sizeof what, "the byte 0x%02x at offset %d", c, at);
+            assert_same(v, what);
+            cJSON_Delete(v);
+        }
+}
+
 Test(json_write, string_without_text_and_object_member_without_key)
 {
     cJSON *a = cJSON_CreateArray();
