@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_io.h"
 #include "json_write.h"
 #include "lineaged/embedded.h"
 #include "lineaged/store.h"
@@ -238,8 +239,8 @@ enum ld_err dispatch_read_input(struct request *r, const struct api_op *op, cons
 }
 
 /* Parses, validates and runs `op`, leaving the reply in `out`. */
-static void run_operation(struct request *r, const struct api_op *op, const char *body, size_t len,
-                          struct reply *out)
+static void run_in_arena(struct request *r, const struct api_op *op, const char *body, size_t len,
+                         struct reply *out)
 {
     cJSON *in = NULL;
     op_handler handler = find_handler(model_op_name(op));
@@ -269,6 +270,15 @@ static void run_operation(struct request *r, const struct api_op *op, const char
         }
     }
     reply_error(r, out);
+}
+
+/* run_in_arena with the request's cJSON trees in its arena. */
+static void run_operation(struct request *r, const struct api_op *op, const char *body, size_t len,
+                          struct reply *out)
+{
+    json_trees_in(r->arena);
+    run_in_arena(r, op, body, len, out);
+    json_trees_in(NULL);
 }
 
 void dispatch_sagemaker(const struct service *svc, struct request *r, const char *target, const char *body,
