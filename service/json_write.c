@@ -45,14 +45,14 @@ static inline void reserve(struct out *o, size_t n)
         grow(o, n);
 }
 
-static void put(struct out *o, const char *s, size_t n)
+static inline void put(struct out *o, const char *s, size_t n)
 {
     reserve(o, n);
     memcpy(o->buf + o->len, s, n);
     o->len += n;
 }
 
-static void put_char(struct out *o, char c)
+static inline void put_char(struct out *o, char c)
 {
     reserve(o, 1);
     o->buf[o->len++] = c;
@@ -233,9 +233,18 @@ static size_t format_g(char *p, bool neg, uint64_t n, int x, int prec)
         n /= 10;
         nd--;
     }
+    static const char pairs[] =
+        "0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849"
+        "505152535455565758596061626364656667686970717273747576777879808182838485868788899091929394959697989"
+        "9";
     char dg[20];
-    for (int i = nd - 1; i >= 0; i--, n /= 10)
-        dg[i] = (char)('0' + n % 10);
+    int i = nd;
+    for (; i >= 2; n /= 100) {
+        i -= 2;
+        memcpy(dg + i, pairs + 2 * (n % 100), 2);
+    }
+    if (i)
+        dg[0] = (char)('0' + n);
     char *o = p;
     if (neg)
         *o++ = '-';
@@ -337,18 +346,23 @@ static size_t write_number(char *p, double d)
     /* floor(log10(2^(e+52))), rounded towards minus infinity. */
     int t = (e + 52) * 78913;
     int x = t >= 0 ? t / 262144 : -((-t + 262143) / 262144);
+    /* A power of ten inside that binary octave makes it one more; a guess
+     * off at the edge only costs digits() another try. */
+    if (x >= -1 ? ad >= pow10_dbl[x + 1] : ad * pow10_dbl[-x - 1] >= 1.0)
+        x++;
     uint64_t n;
     if (!digits(m, e, 15, x, &n, &x))
         return number_slow(p, d);
-    size_t len = format_g(p, neg, n, x, 15);
     /* Read back as strtod would: one correctly rounded operation is exact
      * while n and the power of ten are exact doubles. */
     int k = x - 14;
-    double back = k >= 0     ? (double)n * pow10_dbl[k]
-                  : -k <= 22 ? (double)n / pow10_dbl[-k]
-                             : fabs(strtod(p, NULL));
-    if (close_enough(back, ad))
-        return len;
+    if (k < -22) {
+        size_t len = format_g(p, neg, n, x, 15);
+        if (close_enough(fabs(strtod(p, NULL)), ad))
+            return len;
+    } else if (close_enough(k >= 0 ? (double)n * pow10_dbl[k] : (double)n / pow10_dbl[-k], ad)) {
+        return format_g(p, neg, n, x, 15);
+    }
     if (!digits(m, e, 17, x, &n, &x))
         return number_slow(p, d);
     return format_g(p, neg, n, x, 17);
