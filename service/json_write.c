@@ -237,6 +237,21 @@ static bool digits(uint64_t m, int e, int prec, int x, uint64_t *n, int *xout)
     return false;
 }
 
+/* Writes the nd decimal digits of n (nd <= 20) at dg, two at a time. */
+static void put_digits(char *dg, int nd, uint64_t n)
+{
+    static const char pairs[] =
+        "0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849"
+        "505152535455565758596061626364656667686970717273747576777879808182838485868788899091929394959697989"
+        "9";
+    for (; nd >= 2; n /= 100) {
+        nd -= 2;
+        memcpy(dg + nd, pairs + 2 * (n % 100), 2);
+    }
+    if (nd)
+        dg[0] = (char)('0' + n);
+}
+
 /* Writes n (prec digits) at decimal exponent x as printf's "%1.<prec>g":
  * trailing zeros dropped, fixed notation for -4 <= x < prec. */
 static size_t format_g(char *p, bool neg, uint64_t n, int x, int prec)
@@ -246,18 +261,8 @@ static size_t format_g(char *p, bool neg, uint64_t n, int x, int prec)
         n /= 10;
         nd--;
     }
-    static const char pairs[] =
-        "0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849"
-        "505152535455565758596061626364656667686970717273747576777879808182838485868788899091929394959697989"
-        "9";
     char dg[20];
-    int i = nd;
-    for (; i >= 2; n /= 100) {
-        i -= 2;
-        memcpy(dg + i, pairs + 2 * (n % 100), 2);
-    }
-    if (i)
-        dg[0] = (char)('0' + n);
+    put_digits(dg, nd, n);
     char *o = p;
     if (neg)
         *o++ = '-';
@@ -321,19 +326,15 @@ static size_t number_slow(char *p, double d)
 
 static size_t write_uint(char *p, bool neg, uint64_t v)
 {
-    char tmp[20];
-    size_t n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
+    int nd = 1;
+    while (nd < (int)(sizeof pow10_int / sizeof pow10_int[0]) && v >= pow10_int[nd])
+        nd++;
     char *o = p;
     if (neg)
         *o++ = '-';
-    while (n)
-        *o++ = tmp[--n];
-    *o = '\0';
-    return (size_t)(o - p);
+    put_digits(o, nd, v);
+    o[nd] = '\0';
+    return (size_t)(o + nd - p);
 }
 
 /* Writes d into p (NUMBER_MAX bytes) as cJSON does: NaN and infinities as
