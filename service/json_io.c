@@ -98,12 +98,20 @@ const char *json_member_text(struct request *r, const cJSON *in, const char *key
  * thread and at any time, in or out of a request. */
 enum { TREE_HEADER = 16, FROM_HEAP = 0, FROM_ARENA = 1 };
 
+/* A free in the arena gives nothing back until the request ends, so a
+ * handler that parses and frees a tree per row would grow it without end:
+ * past this many bytes a request's blocks come from malloc again. A Search
+ * of 100 components takes about 1 MiB. */
+enum { TREE_ARENA_MAX = 16 << 20 };
+
 static _Thread_local struct arena *tree_arena;
+static _Thread_local size_t tree_arena_used;
 
 static void *tree_malloc(size_t n)
 {
     unsigned char *p;
-    if (tree_arena) {
+    if (tree_arena && tree_arena_used + n <= TREE_ARENA_MAX) {
+        tree_arena_used += n + TREE_HEADER;
         p = arena_alloc(tree_arena, n + TREE_HEADER);
         p[0] = FROM_ARENA;
     } else {
@@ -132,4 +140,5 @@ void json_hooks_install(void)
 void json_trees_in(struct arena *a)
 {
     tree_arena = a;
+    tree_arena_used = 0;
 }

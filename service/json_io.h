@@ -53,8 +53,9 @@ const char *json_member_text(struct request *r, const cJSON *in, const char *key
 void json_hooks_install(void);
 
 /* While `a` is set on the calling thread (NULL ends it), cJSON nodes and
- * strings it allocates come from `a`, and freeing them does nothing: they go
- * when `a` is reset. Without json_hooks_install, cJSON keeps using malloc. */
+ * strings it allocates come from `a` (up to a bound per setting, then from
+ * malloc), and freeing them does nothing: they go when `a` is reset. Without
+ * json_hooks_install, cJSON keeps using malloc. */
 void json_trees_in(struct arena *a);
 
 #endif
