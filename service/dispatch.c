@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_io.h"
+#include "json_write.h"
 #include "lineaged/embedded.h"
 #include "lineaged/store.h"
 #include "ops.h"
@@ -120,15 +122,15 @@ static void delete_tree(void *p)
 
 void reply_json(struct request *r, cJSON *body, int status, struct reply *out)
 {
-    char *text = cJSON_PrintUnformatted(body);
+    size_t len;
+    char *text = json_write(r->arena, body, &len);
     if (!text) {
-        fputs("lineaged: out of memory\n", stderr);
+        fputs("lineaged: a reply tree holds a node cJSON cannot print\n", stderr);
         abort();
     }
-    arena_defer(r->arena, cJSON_free, text);
     out->status = status;
     out->body = text;
-    out->len = strlen(text);
+    out->len = len;
 }
 
 void reply_error(struct request *r, struct reply *out)
@@ -237,8 +239,8 @@ enum ld_err dispatch_read_input(struct request *r, const struct api_op *op, cons
 }
 
 /* Parses, validates and runs `op`, leaving the reply in `out`. */
-static void run_operation(struct request *r, const struct api_op *op, const char *body, size_t len,
-                          struct reply *out)
+static void run_in_arena(struct request *r, const struct api_op *op, const char *body, size_t len,
+                         struct reply *out)
 {
     cJSON *in = NULL;
     op_handler handler = find_handler(model_op_name(op));
@@ -268,6 +270,15 @@ static void run_operation(struct request *r, const struct api_op *op, const char
         }
     }
     reply_error(r, out);
+}
+
+/* run_in_arena with the request's cJSON trees in its arena. */
+static void run_operation(struct request *r, const struct api_op *op, const char *body, size_t len,
+                          struct reply *out)
+{
+    json_trees_in(r->arena);
+    run_in_arena(r, op, body, len, out);
+    json_trees_in(NULL);
 }
 
 void dispatch_sagemaker(const struct service *svc, struct request *r, const char *target, const char *body,

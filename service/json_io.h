@@ -47,4 +47,15 @@ const char *json_print_owned(struct request *r, const cJSON *v);
 /* The member `key` of `in` printed as compact JSON, or NULL when absent. */
 const char *json_member_text(struct request *r, const cJSON *in, const char *key);
 
+/* Routes cJSON's allocations through json_trees_in's arenas. Call once at
+ * start-up before any other cJSON call: every block cJSON allocates after it
+ * carries a header that tells its free where it came from. */
+void json_hooks_install(void);
+
+/* While `a` is set on the calling thread (NULL ends it), cJSON nodes and
+ * strings it allocates come from `a` (up to a bound per setting, then from
+ * malloc), and freeing them does nothing: they go when `a` is reset. Without
+ * json_hooks_install, cJSON keeps using malloc. */
+void json_trees_in(struct arena *a);
+
 #endif

@@ -9,6 +9,7 @@
 
 #include "dispatch.h"
 #include "http.h"
+#include "json_io.h"
 #include "lineaged/sigv4.h"
 #include "lineaged/store.h"
 
@@ -38,6 +39,7 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+    json_hooks_install();
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     struct http_config cfg = {.listen = "127.0.0.1",
                               .port = 8080,

@@ -104,7 +104,7 @@ static void put_details(const cJSON *details, cJSON *out, bool maps)
 
 void op_write_trial_component(struct request *r, const struct entity *e, cJSON *out)
 {
-    const cJSON *details = json_parse_owned(r, e->details);
+    cJSON *details = json_parse_owned(r, e->details);
     json_put_str(out, "TrialComponentName", e->name);
     json_put_str(out, "TrialComponentArn", e->arn);
     json_put_str(out, "DisplayName", e->display_name);
@@ -114,10 +114,11 @@ void op_write_trial_component(struct request *r, const struct entity *e, cJSON *
     json_put_object_text(out, "CreatedBy", e->created_by);
     json_put_time(out, "LastModifiedTime", e->modified_ms);
     json_put_object_text(out, "LastModifiedBy", e->modified_by);
+    /* Moved rather than copied: the parsed details are this request's own. */
     for (size_t i = 1; i < sizeof detail_members / sizeof detail_members[0]; i++) {
-        const cJSON *v = cJSON_GetObjectItemCaseSensitive(details, detail_members[i]);
+        cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(details, detail_members[i]);
         if (v)
-            cJSON_AddItemToObject(out, detail_members[i], cJSON_Duplicate(v, 1));
+            cJSON_AddItemToObjectCS(out, detail_members[i], v);
     }
     cJSON_AddArrayToObject(out, "Metrics");
     json_put_str(out, "LineageGroupArn", entity_lineage_group_arn(r));

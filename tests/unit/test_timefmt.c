@@ -1,5 +1,6 @@
 /* Wire timestamps: epoch seconds and ISO-8601 in, milliseconds out. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 
 #include "lineaged/timefmt.h"
 
@@ -60,4 +61,15 @@ Test(timefmt, formats_seconds_with_milliseconds)
     cr_assert_str_eq(ldtime_format(1650241311000LL, buf), "1650241311.000");
     cr_assert_str_eq(ldtime_format(5LL, buf), "0.005");
     cr_assert_str_eq(ldtime_format(-1LL, buf), "-1.999");
+    cr_assert_str_eq(ldtime_format(-1000LL, buf), "-1.000");
+    cr_assert_str_eq(ldtime_format(0LL, buf), "0.000");
+    cr_assert_str_eq(ldtime_format(INT64_MAX, buf), "9223372036854775.807");
+    cr_assert_str_eq(ldtime_format(INT64_MIN, buf), "-9223372036854776.192");
+    /* The same text as printf's "%lld.%03lld" of floor-divided seconds. */
+    for (int64_t ms = -100000; ms <= 100000; ms += 7) {
+        char want[32];
+        int64_t s = ms >= 0 || ms % 1000 == 0 ? ms / 1000 : ms / 1000 - 1;
+        snprintf(want, sizeof want, "%lld.%03lld", (long long)s, (long long)(ms - s * 1000));
+        cr_assert_str_eq(ldtime_format(ms, buf), want);
+    }
 }
