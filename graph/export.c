@@ -12,228 +12,85 @@
 #include <string.h>
 #include <strings.h>
 
+#include "json_write.h"
 #include "lineaged/export.h"
 #include "lineaged/timefmt.h"
 
-/* Text built in one growing buffer: stdio costs several times a memcpy
- * per byte, and a cJSON tree of a large view far more. */
-struct text {
-    char *p;
-    size_t len, cap;
-    bool failed; /* out of memory: the text is incomplete */
-};
-
-static void put(struct text *t, const char *s, size_t n)
-{
-    if (t->len + n >= t->cap && !t->failed) {
-        size_t cap = 2 * (t->len + n) + 4096;
-        char *bigger = realloc(t->p, cap);
-        if (bigger) {
-            t->p = bigger;
-            t->cap = cap;
-        } else
-            t->failed = true;
-    }
-    if (t->failed)
-        return;
-    memcpy(t->p + t->len, s, n);
-    t->len += n;
-}
-
-static void put_str(struct text *t, const char *s)
-{
-    put(t, s, strlen(s));
-}
-
-static void put_tabs(struct text *t, int n)
-{
-    static const char tabs[] = "\t\t\t\t\t\t\t\t";
-    for (; n > 0; n -= (int)sizeof tabs - 1)
-        put(t, tabs, n < (int)sizeof tabs - 1 ? (size_t)n : sizeof tabs - 1);
-}
-
-/* The text, NUL-terminated and owned by `a` (length in *len), or NULL when
- * memory ran out. */
-static const char *text_finish(struct arena *a, struct text *t, size_t *len)
-{
-    put(t, "", 1);
-    if (t->failed) {
-        free(t->p);
-        return NULL;
-    }
-    arena_defer(a, free, t->p);
-    *len = t->len - 1;
-    return t->p;
-}
-
-/* JSON laid out exactly as cJSON prints the same tree (cJSON_Print when
- * `formatted`, else cJSON_PrintUnformatted), without building one. */
-struct json_writer {
-    struct text t;
-    bool formatted;
-    int depth;
-    uint64_t filled; /* bit d: the container at depth d has a value */
-};
-
-static void json_open(struct json_writer *w, char c)
-{
-    put(&w->t, &c, 1);
-    w->depth++;
-    w->filled &= ~(UINT64_C(1) << w->depth);
-    if (c == '{' && w->formatted)
-        put(&w->t, "\n", 1);
-}
-
-static void json_close(struct json_writer *w, char c)
-{
-    if (c == '}' && w->formatted) {
-        if (w->filled >> w->depth & 1)
-            put(&w->t, "\n", 1);
-        put_tabs(&w->t, w->depth - 1);
-    }
-    put(&w->t, &c, 1);
-    w->depth--;
-}
-
-/* A string with cJSON's escapes: the two-character ones, \u00XX for the
- * other control characters, every other byte as it is. */
-static void json_string(struct text *t, const char *s)
-{
-    put(t, "\"", 1);
-    for (const char *run = s;; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c >= 32 && c != '"' && c != '\\')
-            continue;
-        put(t, run, (size_t)(s - run));
-        if (!c)
-            break;
-        const char *two = c == '"'    ? "\\\""
-                          : c == '\\' ? "\\\\"
-                          : c == '\b' ? "\\b"
-                          : c == '\f' ? "\\f"
-                          : c == '\n' ? "\\n"
-                          : c == '\r' ? "\\r"
-                          : c == '\t' ? "\\t"
-                                      : NULL;
-        if (two)
-            put(t, two, 2);
-        else {
-            char u[8];
-            put(t, u, (size_t)snprintf(u, sizeof u, "\\u%04x", c));
-        }
-        run = s + 1;
-    }
-    put(t, "\"", 1);
-}
-
-/* Starts the next value of the open container: the member `key` of an
- * object, or (key NULL) an element of an array. */
-static void json_next(struct json_writer *w, const char *key)
-{
-    bool later = w->filled >> w->depth & 1;
-    w->filled |= UINT64_C(1) << w->depth;
-    if (!key) {
-        if (later)
-            put_str(&w->t, w->formatted ? ", " : ",");
-        return;
-    }
-    if (later)
-        put_str(&w->t, w->formatted ? ",\n" : ",");
-    if (w->formatted)
-        put_tabs(&w->t, w->depth);
-    json_string(&w->t, key);
-    put_str(&w->t, w->formatted ? ":\t" : ":");
-}
-
 /* The member `key` = `value`, left out when `value` is NULL. */
-static void json_member_str(struct json_writer *w, const char *key, const char *value)
+static void member_str(struct json_out *o, const char *key, const char *value)
 {
     if (!value)
         return;
-    json_next(w, key);
-    json_string(&w->t, value);
+    json_out_next(o, key);
+    json_out_string(o, value);
 }
 
-/* An integer member: cJSON prints a number that is an int with "%d". */
-static void json_member_int(struct json_writer *w, const char *key, long long value)
+static void member_number(struct json_out *o, const char *key, double value)
 {
-    char buf[24];
-    json_next(w, key);
-    put(&w->t, buf, (size_t)snprintf(buf, sizeof buf, "%lld", value));
-}
-
-/* The member `key` holding the tree `v` as cJSON prints it, indented to
- * where it stands (every newline of cJSON's text is layout: a string
- * holds its newlines escaped). */
-static void json_member_tree(struct json_writer *w, const char *key, const cJSON *v)
-{
-    char *text = w->formatted ? cJSON_Print(v) : cJSON_PrintUnformatted(v);
-    json_next(w, key);
-    if (!text) {
-        w->t.failed = true;
-        return;
-    }
-    for (const char *run = text, *nl;; run = nl + 1) {
-        if (!(nl = strchr(run, '\n'))) {
-            put_str(&w->t, run);
-            break;
-        }
-        put(&w->t, run, (size_t)(nl - run + 1));
-        put_tabs(&w->t, w->depth);
-    }
-    cJSON_free(text);
+    json_out_next(o, key);
+    json_out_number(o, value);
 }
 
 const char *export_json(struct arena *a, const struct lineage_view *view, bool formatted,
                         const cJSON *history, size_t *len)
 {
-    struct json_writer w = {.formatted = formatted};
-    json_open(&w, '{');
-    json_next(&w, "truncated");
-    json_open(&w, '[');
+    struct json_out o;
+    bool ok = true; /* a details or history tree cJSON could not print either */
+    json_out_start(&o, a, formatted);
+    json_out_open(&o, '{');
+    json_out_next(&o, "truncated");
+    json_out_open(&o, '[');
     for (size_t i = 0; i < view->marker_count; i++) {
-        json_next(&w, NULL);
-        json_open(&w, '{');
-        json_member_str(&w, "arn", view->markers[i].arn);
-        json_member_str(&w, "direction", view->markers[i].up ? "up" : "down");
-        json_member_int(&w, "unexplored", (long long)view->markers[i].unexplored);
-        json_close(&w, '}');
+        json_out_next(&o, NULL);
+        json_out_open(&o, '{');
+        member_str(&o, "arn", view->markers[i].arn);
+        member_str(&o, "direction", view->markers[i].up ? "up" : "down");
+        member_number(&o, "unexplored", (double)view->markers[i].unexplored);
+        json_out_close(&o, '}');
     }
-    json_close(&w, ']');
-    json_next(&w, "vertices");
-    json_open(&w, '[');
+    json_out_close(&o, ']');
+    json_out_next(&o, "vertices");
+    json_out_open(&o, '[');
     for (size_t i = 0; i < view->vertex_count; i++) {
         const struct graph_vertex *v = view->vertices[i].v;
         char time[32];
-        json_next(&w, NULL);
-        json_open(&w, '{');
-        json_member_str(&w, "arn", v->arn);
-        json_member_str(&w, "name", v->name);
-        json_member_str(&w, "type", v->type);
-        json_member_str(&w, "lineageType", v->lineage_type);
-        json_member_int(&w, "layer", view->vertices[i].layer);
-        json_next(&w, "creationTime");
-        put_str(&w.t, ldtime_format(v->created_ms, time));
-        if (view->vertices[i].details)
-            json_member_tree(&w, "details", view->vertices[i].details);
-        json_close(&w, '}');
+        json_out_next(&o, NULL);
+        json_out_open(&o, '{');
+        member_str(&o, "arn", v->arn);
+        member_str(&o, "name", v->name);
+        member_str(&o, "type", v->type);
+        member_str(&o, "lineageType", v->lineage_type);
+        member_number(&o, "layer", (double)view->vertices[i].layer);
+        json_out_next(&o, "creationTime");
+        text_puts(&o.t, ldtime_format(v->created_ms, time));
+        if (view->vertices[i].details) {
+            json_out_next(&o, "details");
+            ok = ok && json_out_tree(&o, view->vertices[i].details);
+        }
+        json_out_close(&o, '}');
     }
-    json_close(&w, ']');
-    json_next(&w, "edges");
-    json_open(&w, '[');
+    json_out_close(&o, ']');
+    json_out_next(&o, "edges");
+    json_out_open(&o, '[');
     for (size_t i = 0; i < view->edge_count; i++) {
-        json_next(&w, NULL);
-        json_open(&w, '{');
-        json_member_str(&w, "sourceArn", view->edges[i].source);
-        json_member_str(&w, "destinationArn", view->edges[i].destination);
-        json_member_str(&w, "associationType", view->edges[i].type);
-        json_close(&w, '}');
+        json_out_next(&o, NULL);
+        json_out_open(&o, '{');
+        member_str(&o, "sourceArn", view->edges[i].source);
+        member_str(&o, "destinationArn", view->edges[i].destination);
+        member_str(&o, "associationType", view->edges[i].type);
+        json_out_close(&o, '}');
     }
-    json_close(&w, ']');
-    if (history)
-        json_member_tree(&w, "history", history);
-    json_close(&w, '}');
-    return text_finish(a, &w.t, len);
+    json_out_close(&o, ']');
+    if (history) {
+        json_out_next(&o, "history");
+        ok = ok && json_out_tree(&o, history);
+    }
+    json_out_close(&o, '}');
+    if (!ok) {
+        text_drop(&o.t);
+        return NULL;
+    }
+    return text_finish(&o.t, len);
 }
 
 /* The attributes an export sets, per kind of object, in the (alphabetical)
@@ -438,7 +295,7 @@ static void draw_view(struct arena *scratch, const struct lineage_view *view, st
  * of a large export finding, for each node, the subgraph that holds it). */
 struct dot_writer {
     struct drawing d;
-    struct text t;
+    struct text_buf t;
     int level;
 };
 
@@ -479,19 +336,19 @@ static bool is_bare(const char *s)
 
 /* `s` as a DOT ID: bare when that reads back the same, else quoted with its
  * quotes escaped (DOT's only escape inside quotes; the rest is the label's). */
-static void put_id(struct text *t, const char *s)
+static void put_id(struct text_buf *t, const char *s)
 {
     if (is_bare(s)) {
-        put_str(t, s);
+        text_puts(t, s);
         return;
     }
-    put(t, "\"", 1);
+    text_put(t, "\"", 1);
     for (const char *q; (q = strchr(s, '"')); s = q + 1) {
-        put(t, s, (size_t)(q - s));
-        put(t, "\\\"", 2);
+        text_put(t, s, (size_t)(q - s));
+        text_put(t, "\\\"", 2);
     }
-    put_str(t, s);
-    put(t, "\"", 1);
+    text_puts(t, s);
+    text_put(t, "\"", 1);
 }
 
 /* The set attributes that differ from their defaults, as ` [a=b,\n\tc=d]`. */
@@ -503,95 +360,96 @@ static void put_attrs(struct dot_writer *w, const struct attr_decl *decls, const
         if (!vals[i] || strcmp(vals[i], decls[i].fallback) == 0)
             continue;
         if (first)
-            put_str(&w->t, open);
+            text_puts(&w->t, open);
         else {
-            put(&w->t, ",\n", 2);
-            put_tabs(&w->t, w->level + 1);
+            text_put(&w->t, ",\n", 2);
+            text_tabs(&w->t, w->level + 1);
         }
         first = false;
         put_id(&w->t, decls[i].name);
-        put(&w->t, "=", 1);
+        text_put(&w->t, "=", 1);
         put_id(&w->t, vals[i]);
     }
     if (!first)
-        put(&w->t, "]", 1);
+        text_put(&w->t, "]", 1);
 }
 
 static void dot_subgraph(struct drawing *d, const char *name, const char *const *graph_vals)
 {
     struct dot_writer *w = (struct dot_writer *)d;
-    put_tabs(&w->t, w->level);
+    text_tabs(&w->t, w->level);
     if (name) {
-        put_str(&w->t, "subgraph ");
+        text_puts(&w->t, "subgraph ");
         put_id(&w->t, name);
-        put(&w->t, " ", 1);
+        text_put(&w->t, " ", 1);
     }
-    put(&w->t, "{\n", 2);
+    text_put(&w->t, "{\n", 2);
     w->level++;
-    put_tabs(&w->t, w->level);
+    text_tabs(&w->t, w->level);
     put_attrs(w, graph_attrs, graph_vals, GRAPH_ATTRS, "graph [");
-    put(&w->t, ";\n", 2);
+    text_put(&w->t, ";\n", 2);
 }
 
 static void dot_end(struct drawing *d)
 {
     struct dot_writer *w = (struct dot_writer *)d;
     w->level--;
-    put_tabs(&w->t, w->level);
-    put(&w->t, "}\n", 2);
+    text_tabs(&w->t, w->level);
+    text_put(&w->t, "}\n", 2);
 }
 
 static void dot_node(struct drawing *d, const char *name, const char *const *vals)
 {
     struct dot_writer *w = (struct dot_writer *)d;
-    put_tabs(&w->t, w->level);
+    text_tabs(&w->t, w->level);
     put_id(&w->t, name);
     put_attrs(w, node_attrs, vals, NODE_ATTRS, "\t[");
-    put(&w->t, ";\n", 2);
+    text_put(&w->t, ";\n", 2);
 }
 
 static void dot_edge(struct drawing *d, const char *tail, const char *head, const char *const *vals)
 {
     struct dot_writer *w = (struct dot_writer *)d;
-    put_tabs(&w->t, w->level);
+    text_tabs(&w->t, w->level);
     put_id(&w->t, tail);
-    put(&w->t, " -> ", 4);
+    text_put(&w->t, " -> ", 4);
     put_id(&w->t, head);
     put_attrs(w, edge_attrs, vals, EDGE_ATTRS, "\t[");
-    put(&w->t, ";\n", 2);
+    text_put(&w->t, ";\n", 2);
 }
 
 /* The declared defaults of one kind, as `\tkind [a=b,\n\t\tc=d\n\t];`. */
-static void put_defaults(struct text *t, const char *kind, const struct attr_decl *decls, size_t n)
+static void put_defaults(struct text_buf *t, const char *kind, const struct attr_decl *decls, size_t n)
 {
-    put(t, "\t", 1);
-    put_str(t, kind);
-    put(t, " [", 2);
+    text_put(t, "\t", 1);
+    text_puts(t, kind);
+    text_put(t, " [", 2);
     bool first = true;
     for (size_t i = 0; i < n; i++) {
         if (!*decls[i].fallback)
             continue;
-        put_str(t, first ? "" : ",\n\t\t");
+        text_puts(t, first ? "" : ",\n\t\t");
         first = false;
         put_id(t, decls[i].name);
-        put(t, "=", 1);
+        text_put(t, "=", 1);
         put_id(t, decls[i].fallback);
     }
-    put_str(t, "\n\t];\n");
+    text_puts(t, "\n\t];\n");
 }
 
 const char *export_dot(struct arena *a, const struct lineage_view *view, size_t *len)
 {
     struct arena *scratch = arena_create();
     struct dot_writer w = {.d = {dot_subgraph, dot_end, dot_node, dot_edge}, .level = 1};
-    put_str(&w.t, "digraph lineage {\n");
+    text_start(&w.t, a);
+    text_puts(&w.t, "digraph lineage {\n");
     put_defaults(&w.t, "graph", graph_attrs, GRAPH_ATTRS);
     put_defaults(&w.t, "node", node_attrs, NODE_ATTRS);
     put_defaults(&w.t, "edge", edge_attrs, EDGE_ATTRS);
     draw_view(scratch, view, &w.d);
-    put(&w.t, "}\n", 2);
+    text_put(&w.t, "}\n", 2);
     arena_destroy(scratch);
-    return text_finish(a, &w.t, len);
+    return text_finish(&w.t, len);
 }
 
 /* The Graphviz graph dot lays out for SVG, built from the same drawing. */

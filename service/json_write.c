@@ -13,50 +13,7 @@
 
 __extension__ typedef unsigned __int128 u128;
 
-/* Most replies fit the first chunk, taken from the arena; a larger one moves
- * to one malloc'd buffer grown by doubling and freed with the arena. */
-enum { FIRST_CHUNK = 4096, NUMBER_MAX = 32 };
-
-struct out {
-    char *buf;
-    size_t len, cap;
-    bool heap;
-};
-
-static void grow(struct out *o, size_t n)
-{
-    size_t cap = o->cap * 2 > o->len + n + 1 ? o->cap * 2 : o->len + n + 1;
-    char *buf = o->heap ? realloc(o->buf, cap) : malloc(cap);
-    if (!buf) {
-        fputs("lineaged: out of memory\n", stderr);
-        abort();
-    }
-    if (!o->heap)
-        memcpy(buf, o->buf, o->len);
-    o->buf = buf;
-    o->cap = cap;
-    o->heap = true;
-}
-
-/* Makes room for n more bytes and the terminating NUL. */
-static inline void reserve(struct out *o, size_t n)
-{
-    if (o->cap - o->len <= n)
-        grow(o, n);
-}
-
-static inline void put(struct out *o, const char *s, size_t n)
-{
-    reserve(o, n);
-    memcpy(o->buf + o->len, s, n);
-    o->len += n;
-}
-
-static inline void put_char(struct out *o, char c)
-{
-    reserve(o, 1);
-    o->buf[o->len++] = c;
-}
+enum { NUMBER_MAX = 32 };
 
 /* cJSON escapes the quote, the backslash and every control character, and
  * copies every other byte (DEL and UTF-8 sequences included) unchanged. */
@@ -92,13 +49,13 @@ static bool tail_clean(const char *s, const char *p, const char *end)
     return !any_special16(padded);
 }
 
-static void write_string(struct out *o, const char *s)
+static void write_string(struct text_buf *o, const char *s)
 {
     if (!s)
         s = "";
     size_t n = strlen(s);
-    reserve(o, n + 2);
-    o->buf[o->len++] = '"';
+    text_reserve(o, n + 2);
+    o->p[o->len++] = '"';
     const char *run = s, *p = s, *end = s + n;
     for (;;) {
         /* Blocks of 16 up to the one holding a special byte, then bytes to it. */
@@ -110,7 +67,7 @@ static void write_string(struct out *o, const char *s)
             p++;
         if (p == end)
             break;
-        put(o, run, (size_t)(p - run));
+        text_put(o, run, (size_t)(p - run));
         unsigned char c = (unsigned char)*p;
         static const char shorts[] = {
             ['"'] = '"', ['\\'] = '\\', ['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't'};
@@ -118,14 +75,14 @@ static void write_string(struct out *o, const char *s)
         char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
         if (c < sizeof shorts && shorts[c]) {
             esc[1] = shorts[c];
-            put(o, esc, 2);
+            text_put(o, esc, 2);
         } else {
-            put(o, esc, sizeof esc);
+            text_put(o, esc, sizeof esc);
         }
         run = ++p;
     }
-    put(o, run, (size_t)(end - run));
-    put_char(o, '"');
+    text_put(o, run, (size_t)(end - run));
+    text_putc(o, '"');
 }
 
 static const uint64_t pow10_int[] = {1ULL,
@@ -382,68 +339,135 @@ static size_t write_number(char *p, double d)
     return format_g(p, neg, n, x, 17);
 }
 
-static bool write_value(struct out *o, const cJSON *v)
+/* A value where the layout stands, as cJSON prints it: formatted, each
+ * object member on a line of its own, indented by depth. */
+static bool write_value(struct json_out *o, const cJSON *v)
 {
+    struct text_buf *t = &o->t;
     switch (v->type & 0xFF) {
     case cJSON_NULL:
-        put(o, "null", 4);
+        text_put(t, "null", 4);
         return true;
     case cJSON_False:
-        put(o, "false", 5);
+        text_put(t, "false", 5);
         return true;
     case cJSON_True:
-        put(o, "true", 4);
+        text_put(t, "true", 4);
         return true;
     case cJSON_Number:
-        reserve(o, NUMBER_MAX);
-        o->len += write_number(o->buf + o->len, v->valuedouble);
+        json_out_number(o, v->valuedouble);
         return true;
     case cJSON_Raw:
         if (!v->valuestring)
             return false;
-        put(o, v->valuestring, strlen(v->valuestring));
+        text_puts(t, v->valuestring);
         return true;
     case cJSON_String:
-        write_string(o, v->valuestring);
+        write_string(t, v->valuestring);
         return true;
     case cJSON_Array:
-        put_char(o, '[');
+        text_putc(t, '[');
+        o->depth++;
         for (const cJSON *c = v->child; c; c = c->next) {
             if (!write_value(o, c))
                 return false;
             if (c->next)
-                put_char(o, ',');
+                text_put(t, ", ", o->formatted ? 2 : 1);
         }
-        put_char(o, ']');
+        o->depth--;
+        text_putc(t, ']');
         return true;
     case cJSON_Object:
-        put_char(o, '{');
+        text_put(t, "{\n", o->formatted ? 2 : 1);
+        o->depth++;
         for (const cJSON *c = v->child; c; c = c->next) {
-            write_string(o, c->string);
-            put_char(o, ':');
+            if (o->formatted)
+                text_tabs(t, o->depth);
+            write_string(t, c->string);
+            text_put(t, ":\t", o->formatted ? 2 : 1);
             if (!write_value(o, c))
                 return false;
             if (c->next)
-                put_char(o, ',');
+                text_putc(t, ',');
+            if (o->formatted)
+                text_putc(t, '\n');
         }
-        put_char(o, '}');
+        o->depth--;
+        if (o->formatted)
+            text_tabs(t, o->depth);
+        text_putc(t, '}');
         return true;
     default:
         return false;
     }
 }
 
+void json_out_start(struct json_out *o, struct arena *a, bool formatted)
+{
+    *o = (struct json_out){.formatted = formatted};
+    text_start(&o->t, a);
+}
+
+void json_out_open(struct json_out *o, char bracket)
+{
+    text_putc(&o->t, bracket);
+    o->depth++;
+    o->filled &= ~(UINT64_C(1) << o->depth);
+    if (bracket == '{' && o->formatted)
+        text_putc(&o->t, '\n');
+}
+
+void json_out_close(struct json_out *o, char bracket)
+{
+    if (bracket == '}' && o->formatted) {
+        if (o->filled >> o->depth & 1)
+            text_putc(&o->t, '\n');
+        text_tabs(&o->t, o->depth - 1);
+    }
+    text_putc(&o->t, bracket);
+    o->depth--;
+}
+
+void json_out_next(struct json_out *o, const char *key)
+{
+    bool later = o->filled >> o->depth & 1;
+    o->filled |= UINT64_C(1) << o->depth;
+    if (!key) {
+        if (later)
+            text_put(&o->t, ", ", o->formatted ? 2 : 1);
+        return;
+    }
+    if (later)
+        text_put(&o->t, ",\n", o->formatted ? 2 : 1);
+    if (o->formatted)
+        text_tabs(&o->t, o->depth);
+    write_string(&o->t, key);
+    text_put(&o->t, ":\t", o->formatted ? 2 : 1);
+}
+
+void json_out_string(struct json_out *o, const char *s)
+{
+    write_string(&o->t, s);
+}
+
+void json_out_number(struct json_out *o, double d)
+{
+    text_reserve(&o->t, NUMBER_MAX);
+    o->t.len += write_number(o->t.p + o->t.len, d);
+}
+
+bool json_out_tree(struct json_out *o, const cJSON *v)
+{
+    return v && write_value(o, v);
+}
+
 char *json_write(struct arena *a, const cJSON *v, size_t *len)
 {
-    struct out o = {.buf = arena_alloc(a, FIRST_CHUNK), .cap = FIRST_CHUNK};
-    if (!v || !write_value(&o, v)) {
-        if (o.heap)
-            free(o.buf);
+    struct json_out o;
+    json_out_start(&o, a, false);
+    if (!json_out_tree(&o, v)) {
+        text_drop(&o.t);
         return NULL;
     }
-    o.buf[o.len] = '\0';
-    if (o.heap)
-        arena_defer(a, free, o.buf);
-    *len = o.len;
-    return o.buf;
+    return text_finish(&o.t, len);
 }

@@ -73,7 +73,8 @@ void view_settle(struct arena *a, struct lineage_view *view);
  * `vertices` (with `details` when set) and `edges`, then `history` when
  * given; laid out as cJSON_Print (`formatted`) or cJSON_PrintUnformatted
  * lays out the same tree. The same view always gives the same text.
- * Returns text owned by `a` (length in *len), or NULL when memory ran out. */
+ * Returns text owned by `a` (length in *len), or NULL when a tree holds a
+ * node cJSON cannot print. */
 const char *export_json(struct arena *a, const struct lineage_view *view, bool formatted,
                         const cJSON *history, size_t *len);
 
@@ -82,7 +83,7 @@ const char *export_json(struct arena *a, const struct lineage_view *view, bool f
  * type, truncation markers as "N more" stubs, a legend, layers left to right.
  * Deterministic for a view; written directly (not through Graphviz), in the
  * text cgraph's writer gives the same graph. Returns text owned by `a`
- * (length in *len), or NULL when the text cannot be built. */
+ * (length in *len). */
 const char *export_dot(struct arena *a, const struct lineage_view *view, size_t *len);
 
 /* The same graph (one drawing feeds both) laid out by dot and rendered as

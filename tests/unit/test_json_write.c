@@ -1,5 +1,6 @@
-/* The reply printer against cJSON_PrintUnformatted itself: the same bytes for
- * numbers of every kind, escaped strings and trees of every shape. */
+/* The reply printer against cJSON_PrintUnformatted and cJSON_Print themselves:
+ * the same bytes for numbers of every kind, escaped strings and trees of every
+ * shape, compact and formatted. */
 #include <criterion/criterion.h>
 #include <float.h>
 #include <math.h>
@@ -40,22 +41,38 @@ static double random_unit(void)
     return (double)(next_random() >> 11) / 9007199254740992.0;
 }
 
-/* Asserts that json_write prints `v` exactly as cJSON does (or fails where it fails). */
+/* `v` in the formatted layout (cJSON_Print's), or NULL where it fails. */
+static const char *formatted(const cJSON *v, size_t *len)
+{
+    struct json_out o;
+    json_out_start(&o, arena, true);
+    if (!json_out_tree(&o, v)) {
+        text_drop(&o.t);
+        return NULL;
+    }
+    return text_finish(&o.t, len);
+}
+
+/* Asserts that json_write prints `v` exactly as cJSON_PrintUnformatted does,
+ * and the formatted layout as cJSON_Print (or fails where they fail). */
 static void assert_same(const cJSON *v, const char *what)
 {
-    char *want = cJSON_PrintUnformatted(v);
-    size_t len = 0;
-    const char *got = json_write(arena, v, &len);
-    if (!want) {
-        cr_assert_null(got, "%s: cJSON cannot print it, json_write gave %s", what, got);
-        return;
+    for (int layout = 0; layout < 2; layout++) {
+        char *want = layout ? cJSON_Print(v) : cJSON_PrintUnformatted(v);
+        size_t len = 0;
+        const char *got = layout ? formatted(v, &len) : json_write(arena, v, &len);
+        if (!want) {
+            cr_assert_null(got, "%s: cJSON cannot print it, json_write gave %s", what, got);
+            return;
+        }
+        bool same = got && len == strlen(want) && memcmp(got, want, len) == 0;
+        if (!same)
+            cr_log_error("%s (%s): cJSON %s, json_write %s", what, layout ? "formatted" : "compact", want,
+                         got ? got : "(null)");
+        cJSON_free(want);
+        cr_assert(same, "%s differs", what);
+        arena_reset(arena);
     }
-    bool same = got && len == strlen(want) && memcmp(got, want, len) == 0;
-    if (!same)
-        cr_log_error("%s: cJSON %s, json_write %s", what, want, got ? got : "(null)");
-    cJSON_free(want);
-    cr_assert(same, "%s differs", what);
-    arena_reset(arena);
 }
 
 static void assert_number(double d)
