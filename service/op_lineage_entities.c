@@ -61,9 +61,12 @@ static enum ld_err create_entity(const struct lineage_kind *lk, struct request *
         .status = json_str(in, "Status"),
     };
     if (lk->kind == KIND_ARTIFACT) {
-        cJSON *types = artifact_source_type_set(r->arena, source);
-        cJSON_AddItemToObject(details, "SourceTypes", cJSON_Duplicate(types, 1));
-        e.arn_id = artifact_id(r->arena, e.source_uri, e.vertex_type, types);
+        /* The identity is the set of source types; Describe answers the list as given. */
+        const cJSON *given = cJSON_GetObjectItemCaseSensitive(source, "SourceTypes");
+        cJSON_AddItemToObject(details, "SourceTypes",
+                              given ? cJSON_Duplicate(given, 1) : cJSON_CreateArray());
+        e.arn_id =
+            artifact_id(r->arena, e.source_uri, e.vertex_type, artifact_source_type_set(r->arena, source));
     }
     e.details = json_print_owned(r, details);
     const char *arn;

@@ -186,7 +186,8 @@ enum ld_err store_artifact_by_source(struct request *r, const char *uri, const c
         const char *vals[] = {db_param_int(r, tenant), uri, source_types};
         res = db_run(r,
                      "select arn from entity where tenant_id = $1 and kind = 4 and source_uri = $2"
-                     " and ($3::jsonb is null or details->'SourceTypes' = $3::jsonb) order by id limit 2",
+                     " and ($3::jsonb is null or ((details->'SourceTypes') @> $3::jsonb"
+                     " and $3::jsonb @> (details->'SourceTypes'))) order by id limit 2",
                      3, vals, NULL);
         if (!res)
             return r->error;
