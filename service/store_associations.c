@@ -130,12 +130,12 @@ enum ld_err store_association_list(struct request *r, const struct association_q
                                    const char **next_token)
 {
     *next_token = NULL;
-    struct arena *a = r->arena;
+    struct arena *ar = r->arena;
     const char *query =
-        arena_printf(a, "ListAssociations|%d|%d|%s|%s|%s|%s|%s|%d:%lld|%d:%lld", q->sort, q->ascending,
-                     token_query_part(a, q->source_arn), token_query_part(a, q->destination_arn),
-                     token_query_part(a, q->source_type), token_query_part(a, q->destination_type),
-                     token_query_part(a, q->association_type), q->has_after, (long long)q->created_after_ms,
+        arena_printf(ar, "ListAssociations|%d|%d|%s|%s|%s|%s|%s|%d:%lld|%d:%lld", q->sort, q->ascending,
+                     token_query_part(ar, q->source_arn), token_query_part(ar, q->destination_arn),
+                     token_query_part(ar, q->source_type), token_query_part(ar, q->destination_type),
+                     token_query_part(ar, q->association_type), q->has_after, (long long)q->created_after_ms,
                      q->has_before, (long long)q->created_before_ms);
     const char *pos[3];
     if (q->next_token && !token_decode(r->arena, q->next_token, query, pos, 3))
