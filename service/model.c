@@ -21,8 +21,7 @@ enum { MATCH_LIMIT = 1000000 };
 struct loader {
     struct api_model *m;
     struct shape **by_name; /* every shape, sorted by name, to resolve references */
-    pcre2_compile_context *compile_ctx;
-    char *why; /* malloc'd reason the model is unusable */
+    char *why;              /* malloc'd reason the model is unusable */
 };
 
 static bool fail(struct loader *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -131,14 +130,45 @@ static void free_regex(void *re)
     pcre2_code_free(re);
 }
 
+/* Java's `.` matches anything but its line terminators (LF, CR, NEL, LS, PS),
+ * a set none of PCRE2's newline conventions has (NEWLINE_ANY adds VT and FF):
+ * each `.` outside a character class becomes the class Java means. */
+static const char *java_dots(struct arena *a, const char *pattern)
+{
+    static const char dot[] = "[^\\n\\r\\x{85}\\x{2028}\\x{2029}]";
+    size_t n = 0;
+    for (const char *p = pattern; *p; p++)
+        n += *p == '.' ? sizeof dot : 1;
+    char *out = arena_alloc(a, n + 1), *o = out;
+    bool in_class = false;
+    for (const char *p = pattern; *p; p++) {
+        if (*p == '\\' && p[1]) {
+            *o++ = *p++;
+            *o++ = *p;
+            continue;
+        }
+        if (*p == '[')
+            in_class = true;
+        else if (*p == ']')
+            in_class = false;
+        if (*p == '.' && !in_class) {
+            memcpy(o, dot, sizeof dot - 1);
+            o += sizeof dot - 1;
+        } else {
+            *o++ = *p;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
 /* Java's String.matches() semantics: the whole value must match. */
 static bool load_pattern(struct loader *l, struct shape *s, const char *pattern)
 {
     int code;
     PCRE2_SIZE offset;
-    pcre2_code *re =
-        pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-                      PCRE2_UTF | PCRE2_ANCHORED | PCRE2_ENDANCHORED, &code, &offset, l->compile_ctx);
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)java_dots(l->m->arena, pattern), PCRE2_ZERO_TERMINATED,
+                                   PCRE2_UTF | PCRE2_ANCHORED | PCRE2_ENDANCHORED, &code, &offset, NULL);
     if (!re) {
         PCRE2_UCHAR text[160];
         pcre2_get_error_message(code, text, sizeof text);
@@ -365,17 +395,8 @@ static bool load_document(struct loader *l, const char *json, size_t len)
     cJSON *doc = cJSON_ParseWithLength(json, len);
     if (!doc)
         return fail(l, "the model is not valid JSON");
-    l->compile_ctx = pcre2_compile_context_create(NULL);
-    if (!l->compile_ctx) {
-        cJSON_Delete(doc);
-        return fail(l, "out of memory");
-    }
-    /* Java's `.` stops at line terminators; NEWLINE_ANY is PCRE2's nearest
-     * setting (it also stops at VT and FF). */
-    pcre2_set_newline(l->compile_ctx, PCRE2_NEWLINE_ANY);
     bool ok = load_shapes(l, cJSON_GetObjectItemCaseSensitive(doc, "shapes")) &&
               load_ops(l, cJSON_GetObjectItemCaseSensitive(doc, "operations"));
-    pcre2_compile_context_free(l->compile_ctx);
     cJSON_Delete(doc);
     return ok;
 }

@@ -47,6 +47,17 @@ enum ld_err op_delete_entity(struct request *r, cJSON *out, enum entity_kind k, 
     return err;
 }
 
+void op_put_detail(cJSON *details, const char *key, cJSON *out)
+{
+    cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(details, key);
+    if (v && cJSON_IsObject(v) && !v->child) {
+        cJSON_Delete(v);
+        v = NULL;
+    }
+    if (v)
+        cJSON_AddItemToObjectCS(out, key, v);
+}
+
 enum ld_err op_view_details(struct request *r, struct lineage_view *view, const int64_t *as_of)
 {
     int64_t *ids = arena_alloc(r->arena, (view->vertex_count + 1) * sizeof *ids);

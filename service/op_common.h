@@ -21,6 +21,12 @@ typedef void (*summary_writer)(struct request *r, const struct entity *e, cJSON 
 enum ld_err op_list_page(struct request *r, const struct list_query *q, cJSON *out, const char *member,
                          summary_writer put, const void *ctx);
 
+/* Moves member `key` of the request's parsed details document `details` into
+ * `out` (the document is the request's own: a move saves a copy), unless it
+ * is absent or an empty object: Describe leaves out a map or structure that
+ * holds nothing, whether given empty or emptied by an update. */
+void op_put_detail(cJSON *details, const char *key, cJSON *out);
+
 struct lineage_view;
 
 /* Gives each vertex of `view` its Describe answer plus `Tags`, as of

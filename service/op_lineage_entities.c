@@ -61,9 +61,12 @@ static enum ld_err create_entity(const struct lineage_kind *lk, struct request *
         .status = json_str(in, "Status"),
     };
     if (lk->kind == KIND_ARTIFACT) {
-        cJSON *types = artifact_source_type_set(r->arena, source);
-        cJSON_AddItemToObject(details, "SourceTypes", cJSON_Duplicate(types, 1));
-        e.arn_id = artifact_id(r->arena, e.source_uri, e.vertex_type, types);
+        /* The identity is the set of source types; Describe answers the list as given. */
+        const cJSON *given = cJSON_GetObjectItemCaseSensitive(source, "SourceTypes");
+        cJSON_AddItemToObject(details, "SourceTypes",
+                              given ? cJSON_Duplicate(given, 1) : cJSON_CreateArray());
+        e.arn_id =
+            artifact_id(r->arena, e.source_uri, e.vertex_type, artifact_source_type_set(r->arena, source));
     }
     e.details = json_print_owned(r, details);
     const char *arn;
@@ -89,15 +92,6 @@ static void put_source(struct request *r, const struct entity *e, cJSON *out)
     json_put_str(src, "SourceId", e->source_id);
 }
 
-/* Copies the named member of the details document, when it is set. */
-static void put_detail(struct request *r, const struct entity *e, const char *member, cJSON *out)
-{
-    cJSON *details = json_parse_owned(r, e->details);
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(details, member);
-    if (v && !(cJSON_IsObject(v) && !v->child))
-        cJSON_AddItemToObject(out, member, cJSON_Duplicate(v, 1));
-}
-
 void op_write_lineage_entity(struct request *r, const struct entity *e, cJSON *out)
 {
     const struct lineage_kind *lk = e->kind == KIND_ARTIFACT ? &artifact
@@ -109,12 +103,13 @@ void op_write_lineage_entity(struct request *r, const struct entity *e, cJSON *o
     json_put_str(out, lk->type_member, e->vertex_type);
     json_put_str(out, "Description", e->description);
     json_put_str(out, "Status", e->status);
-    put_detail(r, e, "Properties", out);
+    cJSON *details = json_parse_owned(r, e->details);
+    op_put_detail(details, "Properties", out);
     json_put_time(out, "CreationTime", e->created_ms);
     json_put_object_text(out, "CreatedBy", e->created_by);
     json_put_time(out, "LastModifiedTime", e->modified_ms);
     json_put_object_text(out, "LastModifiedBy", e->modified_by);
-    put_detail(r, e, "MetadataProperties", out);
+    op_put_detail(details, "MetadataProperties", out);
     json_put_str(out, "LineageGroupArn", entity_lineage_group_arn(r));
 }
 

@@ -84,21 +84,15 @@ enum ld_err op_create_trial_component(struct request *r, const cJSON *in, cJSON 
     return err;
 }
 
-/* Copies details members into `out`; times are stored as epoch ms. */
-static void put_details(const cJSON *details, cJSON *out, bool maps)
+/* Copies Status, StartTime and EndTime into `out`; times are stored as epoch ms. */
+static void put_status_and_times(cJSON *details, cJSON *out)
 {
-    for (size_t i = 0; i < sizeof detail_members / sizeof detail_members[0]; i++) {
-        const cJSON *v = cJSON_GetObjectItemCaseSensitive(details, detail_members[i]);
-        if (v && (maps || i == 0))
-            cJSON_AddItemToObject(out, detail_members[i], cJSON_Duplicate(v, 1));
-        if (i == 0) {
-            const char *times[] = {"StartTime", "EndTime"};
-            for (size_t t = 0; t < 2; t++) {
-                const cJSON *ms = cJSON_GetObjectItemCaseSensitive(details, times[t]);
-                if (cJSON_IsNumber(ms))
-                    json_put_time(out, times[t], (int64_t)ms->valuedouble);
-            }
-        }
+    op_put_detail(details, detail_members[0], out);
+    const char *times[] = {"StartTime", "EndTime"};
+    for (size_t t = 0; t < 2; t++) {
+        const cJSON *ms = cJSON_GetObjectItemCaseSensitive(details, times[t]);
+        if (cJSON_IsNumber(ms))
+            json_put_time(out, times[t], (int64_t)ms->valuedouble);
     }
 }
 
@@ -109,17 +103,13 @@ void op_write_trial_component(struct request *r, const struct entity *e, cJSON *
     json_put_str(out, "TrialComponentArn", e->arn);
     json_put_str(out, "DisplayName", e->display_name);
     json_put_source(out, "Source", e->source_uri, e->source_type);
-    put_details(details, out, false);
+    put_status_and_times(details, out);
     json_put_time(out, "CreationTime", e->created_ms);
     json_put_object_text(out, "CreatedBy", e->created_by);
     json_put_time(out, "LastModifiedTime", e->modified_ms);
     json_put_object_text(out, "LastModifiedBy", e->modified_by);
-    /* Moved rather than copied: the parsed details are this request's own. */
-    for (size_t i = 1; i < sizeof detail_members / sizeof detail_members[0]; i++) {
-        cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(details, detail_members[i]);
-        if (v)
-            cJSON_AddItemToObjectCS(out, detail_members[i], v);
-    }
+    for (size_t i = 1; i < sizeof detail_members / sizeof detail_members[0]; i++)
+        op_put_detail(details, detail_members[i], out);
     cJSON_AddArrayToObject(out, "Metrics");
     json_put_str(out, "LineageGroupArn", entity_lineage_group_arn(r));
 }
@@ -176,7 +166,7 @@ static void put_component_summary(struct request *r, const struct entity *e, cJS
     json_put_str(s, "TrialComponentArn", e->arn);
     json_put_str(s, "DisplayName", e->display_name);
     json_put_source(s, "TrialComponentSource", e->source_uri, e->source_type);
-    put_details(json_parse_owned(r, e->details), s, false);
+    put_status_and_times(json_parse_owned(r, e->details), s);
     json_put_time(s, "CreationTime", e->created_ms);
     json_put_object_text(s, "CreatedBy", e->created_by);
     json_put_time(s, "LastModifiedTime", e->modified_ms);

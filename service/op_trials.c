@@ -44,10 +44,7 @@ void op_write_trial(struct request *r, const struct entity *e, cJSON *out)
     json_put_object_text(out, "CreatedBy", e->created_by);
     json_put_time(out, "LastModifiedTime", e->modified_ms);
     json_put_object_text(out, "LastModifiedBy", e->modified_by);
-    const cJSON *metadata =
-        cJSON_GetObjectItemCaseSensitive(json_parse_owned(r, e->details), "MetadataProperties");
-    if (metadata)
-        cJSON_AddItemToObject(out, "MetadataProperties", cJSON_Duplicate(metadata, 1));
+    op_put_detail(json_parse_owned(r, e->details), "MetadataProperties", out);
 }
 
 enum ld_err op_describe_trial(struct request *r, const cJSON *in, cJSON *out)

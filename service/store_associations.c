@@ -130,12 +130,13 @@ enum ld_err store_association_list(struct request *r, const struct association_q
                                    const char **next_token)
 {
     *next_token = NULL;
-    const char *query = arena_printf(
-        r->arena, "ListAssociations|%d|%d|%s|%s|%s|%s|%s|%d:%lld|%d:%lld", q->sort, q->ascending,
-        q->source_arn ? q->source_arn : "\x1f", q->destination_arn ? q->destination_arn : "\x1f",
-        q->source_type ? q->source_type : "\x1f", q->destination_type ? q->destination_type : "\x1f",
-        q->association_type ? q->association_type : "\x1f", q->has_after, (long long)q->created_after_ms,
-        q->has_before, (long long)q->created_before_ms);
+    struct arena *ar = r->arena;
+    const char *query =
+        arena_printf(ar, "ListAssociations|%d|%d|%s|%s|%s|%s|%s|%d:%lld|%d:%lld", q->sort, q->ascending,
+                     token_query_part(ar, q->source_arn), token_query_part(ar, q->destination_arn),
+                     token_query_part(ar, q->source_type), token_query_part(ar, q->destination_type),
+                     token_query_part(ar, q->association_type), q->has_after, (long long)q->created_after_ms,
+                     q->has_before, (long long)q->created_before_ms);
     const char *pos[3];
     if (q->next_token && !token_decode(r->arena, q->next_token, query, pos, 3))
         return req_fail(r, LD_ERR_VALIDATION, "The NextToken is not valid for this request.");

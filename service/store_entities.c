@@ -186,7 +186,8 @@ enum ld_err store_artifact_by_source(struct request *r, const char *uri, const c
         const char *vals[] = {db_param_int(r, tenant), uri, source_types};
         res = db_run(r,
                      "select arn from entity where tenant_id = $1 and kind = 4 and source_uri = $2"
-                     " and ($3::jsonb is null or details->'SourceTypes' = $3::jsonb) order by id limit 2",
+                     " and ($3::jsonb is null or ((details->'SourceTypes') @> $3::jsonb"
+                     " and $3::jsonb @> (details->'SourceTypes'))) order by id limit 2",
                      3, vals, NULL);
         if (!res)
             return r->error;
@@ -410,11 +411,11 @@ static const char *const scope_predicates[] = {
 /* The canonical description of a list query that its tokens are bound to. */
 static const char *list_fingerprint(struct request *r, const struct list_query *q)
 {
-    return arena_printf(r->arena, "%s|%d|%d|%lld|%lld|%d|%d|%s|%s|%s|%d|%s|%s", q->operation, q->sort,
-                        q->ascending, (long long)q->created_after_ms, (long long)q->created_before_ms,
-                        q->has_after, q->has_before, q->source_uri ? "u" : "-",
-                        q->source_uri ? q->source_uri : "", q->type ? q->type : "\x1f", q->scope,
-                        q->scope_value ? q->scope_value : "", q->experiment ? q->experiment : "\x1f");
+    struct arena *a = r->arena;
+    return arena_printf(a, "%s|%d|%d|%lld|%lld|%d|%d|%s|%s|%d|%s|%s", q->operation, q->sort, q->ascending,
+                        (long long)q->created_after_ms, (long long)q->created_before_ms, q->has_after,
+                        q->has_before, token_query_part(a, q->source_uri), token_query_part(a, q->type),
+                        q->scope, token_query_part(a, q->scope_value), token_query_part(a, q->experiment));
 }
 
 enum ld_err store_entity_list(struct request *r, const struct list_query *q, struct entity **rows, size_t *n,

@@ -110,7 +110,8 @@ enum ld_err store_tags_list(struct request *r, const char *arn, int limit, const
     enum ld_err e = entity_id_by_arn(r, arn, false, &id);
     if (e != LD_OK)
         return e;
-    const char *vals[] = {id, after, db_param_int(r, limit + 1)};
+    /* ListTags has no upper bound on MaxResults: one more than INT_MAX must not wrap. */
+    const char *vals[] = {id, after, db_param_int(r, (int64_t)limit + 1)};
     PGresult *res = db_run(r,
                            "select key, value, seq from tag where entity_id = $1 and seq > $2::int8 "
                            "order by seq limit $3",

@@ -109,6 +109,11 @@ char *token_encode(struct arena *a, const char *query, const char *const *fields
     return b64_encode(a, buf, total);
 }
 
+const char *token_query_part(struct arena *a, const char *s)
+{
+    return s ? arena_printf(a, "%zu:%s", strlen(s), s) : "-";
+}
+
 bool token_decode(struct arena *a, const char *token, const char *query, const char **fields, size_t n)
 {
     unsigned char *buf, mac[MAC_LEN];

@@ -16,6 +16,11 @@ void token_set_key(const unsigned char *key, size_t len);
  * text naming the operation, its filters and its sort). */
 char *token_encode(struct arena *a, const char *query, const char *const *fields, size_t n);
 
+/* One client-given text of a query description, as "length:text" (from `a`),
+ * or "-" when `s` is NULL: two queries whose values merely run together
+ * differently ("a|b" then "c" against "a" then "b|c") describe differently. */
+const char *token_query_part(struct arena *a, const char *s);
+
 /* Reads `token` issued for the same `query`, filling fields[0..n) with arena
  * copies. Returns false if it was forged, altered, issued for another query,
  * or carries another number of fields. */

@@ -572,6 +572,18 @@ class PaginationTest(LineagedTestCase):
         self.assertClientError("ValidationException", self.sm.list_associations,
                                NextToken=token, SourceType="Model")
 
+    def test_token_is_bound_to_each_filter_not_to_their_concatenation(self):
+        # Filters may hold any character: a type that runs into the next one
+        # ("a|b" then "c" against "a" then "b|c") is another query.
+        sm = client(fresh_account())
+        m = Lineage(sm)
+        for _ in range(2):
+            sm.add_association(SourceArn=m.action("Kind|Left"), DestinationArn=m.context("Right"))
+        token = sm.list_associations(SourceType="Kind|Left", DestinationType="Right",
+                                     MaxResults=1)["NextToken"]
+        self.assertClientError("ValidationException", sm.list_associations, NextToken=token,
+                               SourceType="Kind", DestinationType="Left|Right")
+
     def test_token_on_another_operation_is_a_validation_exception(self):
         token = self.sm.list_associations(MaxResults=5)["NextToken"]
         self.assertClientError("ValidationException", self.sm.list_artifacts, NextToken=token)

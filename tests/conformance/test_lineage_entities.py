@@ -270,6 +270,36 @@ class ArtifactUpdateDeleteTest(LineagedTestCase):
         self.assertEqual(body_of(out), {"ArtifactArn": arn})
         self.assertClientError("ResourceNotFound", self.sm.describe_artifact, ArtifactArn=arn)
 
+    def test_source_types_are_answered_in_the_order_given(self):
+        # The identity is the set of source types, but Describe and the list
+        # summary answer the list the caller gave, in its order.
+        uri = unique_uri()
+        types = source_types(("S3Version", "v9"), ("Custom", "c"), ("MD5Hash", "m"))
+        arn = self.create(uri, types=types)
+        self.assertEqual(self.sm.describe_artifact(ArtifactArn=arn)["Source"],
+                         {"SourceUri": uri, "SourceTypes": types})
+        summaries = self.sm.list_artifacts(SourceUri=uri)["ArtifactSummaries"]
+        self.assertEqual([s["Source"] for s in summaries], [{"SourceUri": uri, "SourceTypes": types}])
+        err = self.assertClientError("ValidationException", self.create, uri,
+                                     types=list(reversed(types)))
+        self.assertIn("already exists", err["Error"]["Message"])
+        out = self.sm.delete_artifact(Source={"SourceUri": uri, "SourceTypes": types[1:] + types[:1]})
+        self.assertEqual(out["ArtifactArn"], arn)
+
+    def test_list_token_is_bound_to_each_filter_not_to_their_concatenation(self):
+        # A URI that runs into the type ("u|DataSet" then "Model" against "u"
+        # then "DataSet|Model") is another query, and its token is refused.
+        uri = unique_uri()
+        for value in ("1", "2"):
+            self.sm.create_artifact(
+                Source={"SourceUri": uri + "|DataSet",
+                        "SourceTypes": source_types(("Custom", value))},
+                ArtifactType="Model")
+        token = self.sm.list_artifacts(SourceUri=uri + "|DataSet", ArtifactType="Model",
+                                       MaxResults=1)["NextToken"]
+        self.assertClientError("ValidationException", self.sm.list_artifacts, NextToken=token,
+                               SourceUri=uri, ArtifactType="DataSet|Model")
+
     def test_delete_by_source_uri_and_types_picks_that_artifact(self):
         uri = unique_uri()
         a = self.create(uri, source_types(("MD5Hash", "1")))

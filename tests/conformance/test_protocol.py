@@ -91,6 +91,22 @@ class ValidationTest(LineagedTestCase):
                 self.assertEqual(msg, "1 validation error detected: " + violation(
                     bad, "experimentName", "satisfy regular expression pattern: " + NAME_PATTERN))
 
+    def test_dot_stops_at_javas_line_terminators_only(self):
+        # `.*` is matched as Java matches it: `.` stops at LF, CR, NEL, LS and
+        # PS, and at no other control character (vertical tab, form feed).
+        for ch in ("\n", "\r", "\u0085", "\u2028", "\u2029"):
+            with self.subTest(terminator=repr(ch)):
+                msg = self.error("ValidationException", self.sm.create_experiment,
+                                 ExperimentName=unique_name("dot"), Description="a" + ch + "b")
+                self.assertIn("at 'description' failed to satisfy constraint: Member must "
+                              "satisfy regular expression pattern: ^.*", msg)
+        for ch in ("\x0b", "\x0c", "\x1c", "\t"):
+            with self.subTest(other=repr(ch)):
+                name = unique_name("dot")
+                self.sm.create_experiment(ExperimentName=name, Description="a" + ch + "b")
+                self.assertEqual(self.sm.describe_experiment(ExperimentName=name)["Description"],
+                                 "a" + ch + "b")
+
     def test_name_of_121_chars_breaks_length_and_pattern(self):
         name = "n" * 121
         msg = self.error("ValidationException", self.sm.create_experiment, ExperimentName=name)

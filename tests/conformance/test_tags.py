@@ -87,6 +87,14 @@ class TagsTest(LineagedTestCase):
         self.assertNotIn("NextToken", out)
         self.assertEqual(self.listed(arn), given)
 
+    def test_list_tags_max_results_has_no_upper_bound(self):
+        # ListTagsMaxResults has a minimum and no maximum: the largest integer is a page size too.
+        given = tags(("a", "1"), ("b", "2"))
+        arn = self.experiment(Tags=given)
+        out = self.sm.list_tags(ResourceArn=arn, MaxResults=2**31 - 1)
+        self.assertEqual(out["Tags"], given)
+        self.assertNotIn("NextToken", out)
+
     def test_list_tags_paginator(self):
         given = tags(*[("p%02d" % i, str(i)) for i in range(20)])
         arn = self.experiment(Tags=given)

@@ -243,10 +243,29 @@ class UpdateTest(ComponentCase):
         self.assertEqual(self.describe(name)["OutputArtifacts"],
                          {"metrics": {"Value": "s3://b/metrics.json"}})
 
-    def test_removing_every_parameter_leaves_none(self):
-        name = self.component(Parameters={"a": {"NumberValue": 1}})
-        self.sm.update_trial_component(TrialComponentName=name, ParametersToRemove=["a"])
-        self.assertFalse(self.describe(name).get("Parameters"))
+    def test_removing_every_key_of_a_map_omits_the_map(self):
+        # The rule of Describe everywhere (as for an artifact's Properties): a map
+        # that holds nothing is not sent, whether it was given empty or emptied.
+        name = self.component(Parameters={"a": {"NumberValue": 1}},
+                              InputArtifacts={"i": {"Value": "s3://b/i"}},
+                              OutputArtifacts={"o": {"Value": "s3://b/o"}})
+        self.sm.update_trial_component(TrialComponentName=name, ParametersToRemove=["a"],
+                                       InputArtifactsToRemove=["i"], OutputArtifactsToRemove=["o"])
+        d = self.describe(name)
+        for member in ("Parameters", "InputArtifacts", "OutputArtifacts"):
+            self.assertNotIn(member, d)
+
+    def test_empty_maps_given_at_create_are_omitted(self):
+        name = self.component(Parameters={}, InputArtifacts={}, OutputArtifacts={},
+                              MetadataProperties={}, Status={})
+        d = self.describe(name)
+        for member in ("Parameters", "InputArtifacts", "OutputArtifacts", "MetadataProperties",
+                       "Status"):
+            self.assertNotIn(member, d)
+        summary = [s for s in self.sm.list_trial_components(SortBy="CreationTime", MaxResults=100)
+                   ["TrialComponentSummaries"] if s["TrialComponentName"] == name]
+        self.assertEqual(len(summary), 1)
+        self.assertNotIn("Status", summary[0])
 
     def test_update_with_a_bad_parameter_changes_nothing(self):
         name = self.component(**FULL)

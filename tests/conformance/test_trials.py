@@ -71,6 +71,10 @@ class CreateDescribeTest(TrialCase):
         self.assertEqual(d["MetadataProperties"], meta)
         self.assertNotIn("Source", d)
 
+    def test_empty_metadata_properties_are_omitted(self):
+        name = self.trial(MetadataProperties={})
+        self.assertNotIn("MetadataProperties", self.sm.describe_trial(TrialName=name))
+
     def test_describe_is_case_insensitive_and_returns_the_name_as_created(self):
         name = self.trial(name=unique_name("TrIaL"))
         for asked in (name.lower(), name.upper()):
