@@ -2,6 +2,7 @@
  * metric, with running summaries folded in on write, and bucketed reads. */
 #include <libpq-fe.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -54,8 +55,9 @@ struct put_job {
     const struct metric_point *points;
     size_t n;
     struct put_job *next;
-    bool taken, done, found;
-    bool alone; /* its batch failed: it is written again on its own */
+    sem_t wake;       /* posted once: the call is written, or it is to write the next batch */
+    bool lead, found; /* set before the post */
+    bool alone;       /* its batch failed: it is written again on its own */
 };
 
 /* A series' summary in a batch, with its component's index and name. */
@@ -65,18 +67,19 @@ struct put_series {
     struct metric_summary s;
 };
 
-/* Concurrent calls of one tenant are written together: the first caller that
- * finds no write of its tenant in flight takes every queued call of that
- * tenant and writes them in one statement (one commit, and one summary update
- * per series rather than per call); the others wait and answer once it has
- * committed, so a 200 still means committed. As an instance writes a
- * tenant's series one batch at a time, it keeps one summary shard per
- * series, so Describe reads one row per metric whatever the load was. */
+/* Concurrent calls of one tenant are written together: a caller that finds no
+ * write of its tenant in flight takes every queued call of that tenant and
+ * writes them in one statement (one commit, and one summary update per series
+ * rather than per call); the others queue and sleep until it has committed, so
+ * a 200 still means committed. The writer then wakes exactly its batch's
+ * callers, and hands the next write to the oldest queued caller of the
+ * tenant, so no sleeper wakes to find nothing to do. As an instance writes a
+ * tenant's series one batch at a time, it keeps one summary shard per series,
+ * so Describe reads one row per metric whatever the load was. */
 enum { PUT_BATCH_MAX = 64, PUT_WRITERS_MAX = 256 };
 static pthread_mutex_t put_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t put_done = PTHREAD_COND_INITIALIZER;
 static struct put_job *put_queue; /* oldest first */
-/* Tenants with a batch in flight: one per worker at most (--workers <= 256). */
+/* Tenants with a batch in flight or handed on: one per worker at most (--workers <= 256). */
 static int32_t put_writing[PUT_WRITERS_MAX];
 static size_t put_writing_count;
 
@@ -88,17 +91,14 @@ static bool tenant_writing(int32_t tenant)
     return false;
 }
 
-/* Takes `mine` and then the oldest queued calls of its tenant off the queue. */
-static size_t take_batch(struct put_job *mine, struct put_job **batch)
+/* Takes the oldest queued call of `tenant` (up to `max` of them) off the queue into `batch`. */
+static size_t take_queued(int32_t tenant, struct put_job **batch, size_t max)
 {
     size_t k = 0;
-    batch[k++] = mine;
-    for (struct put_job **p = &put_queue; *p;) {
+    for (struct put_job **p = &put_queue; *p && k < max;) {
         struct put_job *j = *p;
-        if (j == mine || (j->tenant == mine->tenant && k < PUT_BATCH_MAX)) {
-            if (j != mine)
-                batch[k++] = j;
-            j->taken = true;
+        if (j->tenant == tenant) {
+            batch[k++] = j;
             *p = j->next;
         } else {
             p = &j->next;
@@ -200,35 +200,50 @@ enum ld_err store_metrics_put(struct request *r, const char *component, const st
     if (e != LD_OK || !tenant)
         return e;
     struct put_job mine = {.tenant = tenant, .component = component, .points = points, .n = n};
+    sem_init(&mine.wake, 0, 0);
     pthread_mutex_lock(&put_lock);
-    struct put_job **tail = &put_queue;
-    while (*tail)
-        tail = &(*tail)->next;
-    *tail = &mine;
-    while (!mine.done) {
-        if (mine.taken || tenant_writing(tenant)) {
-            pthread_cond_wait(&put_done, &put_lock);
-            continue;
-        }
-        struct put_job *batch[PUT_BATCH_MAX];
-        size_t k = take_batch(&mine, batch);
+    if (tenant_writing(tenant)) {
+        struct put_job **tail = &put_queue;
+        while (*tail)
+            tail = &(*tail)->next;
+        *tail = &mine;
+        pthread_mutex_unlock(&put_lock);
+        while (sem_wait(&mine.wake) != 0) /* EINTR */
+            ;
+        if (mine.lead)
+            pthread_mutex_lock(&put_lock);
+    } else {
         put_writing[put_writing_count++] = tenant;
+        mine.lead = true;
+    }
+    if (mine.lead) {
+        /* Its own call first, then the tenant's calls queued meanwhile. */
+        struct put_job *batch[PUT_BATCH_MAX] = {&mine};
+        size_t k = 1 + take_queued(tenant, batch + 1, PUT_BATCH_MAX - 1);
         pthread_mutex_unlock(&put_lock);
         e = write_batch(r, batch, k);
         pthread_mutex_lock(&put_lock);
-        size_t w = 0;
-        while (put_writing[w] != tenant)
-            w++;
-        put_writing[w] = put_writing[--put_writing_count];
+        struct put_job *next = NULL;
+        if (!take_queued(tenant, &next, 1)) {
+            size_t w = 0;
+            while (put_writing[w] != tenant)
+                w++;
+            put_writing[w] = put_writing[--put_writing_count];
+        }
+        pthread_mutex_unlock(&put_lock);
         for (size_t j = 0; j < k; j++) {
             /* A failed batch of several calls may have failed on one call's
              * data: each is written again alone and gets its own answer. */
             batch[j]->alone = e != LD_OK && k > 1;
-            batch[j]->done = true;
+            if (j > 0)
+                sem_post(&batch[j]->wake);
         }
-        pthread_cond_broadcast(&put_done);
+        if (next) {
+            next->lead = true;
+            sem_post(&next->wake);
+        }
     }
-    pthread_mutex_unlock(&put_lock);
+    sem_destroy(&mine.wake);
     if (mine.alone) {
         r->error = LD_OK;
         r->message = NULL;
