@@ -152,12 +152,14 @@ static const char *method_name(enum evhttp_cmd_type m)
 
 /* With `--auth sigv4`: false, with the error recorded, unless the request
  * carries a valid signature by a key of the credentials file. */
-static bool authentic(const struct service *svc, struct evhttp_request *req, struct request *r,
-                      const char *path, const char *body, size_t len)
+static bool authentic(const struct service *svc, struct evhttp_request *req, struct request *r, const char *path,
+                      const char *body, size_t len)
 {
     static const enum ld_err errors[] = {
-        [SIGV4_MISSING] = LD_ERR_MISSING_AUTH,        [SIGV4_INCOMPLETE] = LD_ERR_INCOMPLETE_SIGNATURE,
-        [SIGV4_UNKNOWN_KEY] = LD_ERR_UNKNOWN_CLIENT,  [SIGV4_EXPIRED] = LD_ERR_BAD_SIGNATURE,
+        [SIGV4_MISSING] = LD_ERR_MISSING_AUTH,
+        [SIGV4_INCOMPLETE] = LD_ERR_INCOMPLETE_SIGNATURE,
+        [SIGV4_UNKNOWN_KEY] = LD_ERR_UNKNOWN_CLIENT,
+        [SIGV4_EXPIRED] = LD_ERR_BAD_SIGNATURE,
         [SIGV4_BAD_SIGNATURE] = LD_ERR_BAD_SIGNATURE,
     };
     if (!svc->keys)
