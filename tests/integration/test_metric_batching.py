@@ -292,8 +292,11 @@ class QueuedCallsFreeTheirWorkerTest(unittest.TestCase):
             # each held one call would have needed at least 12 / 2 more commits.
             self.assertLessEqual(int(proc.stdout), 5)
         finally:
-            if psql and psql.poll() is None:
-                psql.kill()
+            if psql:
+                if psql.poll() is None:
+                    psql.kill()
+                    psql.wait()
+                psql.stdout.close()
             daemon.stop()
 
 
