@@ -30,6 +30,7 @@
 #include "lineaged/timefmt.h"
 #include "metrics.h"
 #include "native_api.h"
+#include "ops.h"
 #include "web_routes.h"
 
 /* The API's limit; larger bodies (up to the hard cap) get a JSON 413, and
@@ -48,6 +49,7 @@ struct worker {
     struct metrics *metrics; /* shared; this worker writes shard `index` only */
     int index;
     bool log_requests;
+    struct deferred_put *deferred; /* BatchPutMetrics calls not yet answered */
     unsigned long long served;
     unsigned char id_seed[8];
 };
@@ -213,6 +215,94 @@ static bool json_content_type(const char *ctype)
     return false;
 }
 
+/* A BatchPutMetrics call waiting for its batch to commit while its worker
+ * serves other requests; answered on its own worker's loop, as evhttp asks. */
+struct deferred_put {
+    struct worker *w;
+    struct evhttp_request *req;
+    double started;
+    struct request r; /* in an arena of its own */
+    struct put_call *call;
+    struct deferred_put **prev, *next; /* in w->deferred */
+};
+
+static void delete_json(void *p)
+{
+    cJSON_Delete(p);
+}
+
+static void answer_put(struct deferred_put *d, enum ld_err e)
+{
+    struct reply rep = {.operation = d->r.operation};
+    if (e == LD_OK) {
+        cJSON *out = cJSON_CreateObject();
+        arena_defer(d->r.arena, delete_json, out);
+        op_put_metrics_reply(d->call, out);
+        reply_json(&d->r, out, 200, &rep);
+    } else {
+        reply_error(&d->r, &rep);
+    }
+    send_reply(d->req, d->r.id, "application/json", &rep);
+    account_request(d->w, &d->r, &rep, d->started);
+    if ((*d->prev = d->next))
+        d->next->prev = d->prev;
+    arena_destroy(d->r.arena);
+}
+
+static void on_put_woken(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    struct deferred_put *d = arg;
+    enum ld_err e = op_put_metrics_resume(&d->r, d->call);
+    store_end_request(d->w->store);
+    answer_put(d, e);
+}
+
+/* Called from the thread that settled the call or handed it a write. */
+static void wake_put(struct metrics_put *put)
+{
+    struct deferred_put *d = put->owner;
+    if (event_base_once(d->w->base, -1, EV_TIMEOUT, on_put_woken, d, NULL) != 0)
+        fprintf(stderr, "lineaged: request %s: cannot wake its worker\n", d->r.id);
+}
+
+/* PUT /BatchPutMetrics with valid input: started, and answered now or once
+ * its batch has committed. False for other routes and for input errors,
+ * which dispatch_metrics answers. */
+static bool defer_put_metrics(struct worker *w, struct evhttp_request *req, const struct request *r,
+                              const char *path, const char *data, size_t len, double started)
+{
+    const struct api_op *op = model_find_route(w->svc->metrics, "PUT", path);
+    if (!op || strcmp(model_op_name(op), "BatchPutMetrics") != 0)
+        return false;
+    struct arena *a = arena_create();
+    struct deferred_put *d = arena_alloc(a, sizeof *d);
+    *d = (struct deferred_put){.w = w, .req = req, .started = started, .r = *r};
+    d->r.arena = a;
+    d->r.id = arena_strdup(a, r->id);
+    d->r.account = arena_strdup(a, r->account);
+    d->r.region = arena_strdup(a, r->region);
+    d->r.access_key = arena_strdup(a, r->access_key);
+    d->r.operation = model_op_name(op);
+    cJSON *in;
+    if (dispatch_read_input(&d->r, op, data, len, &in) != LD_OK) {
+        arena_destroy(a);
+        return false;
+    }
+    if ((d->next = w->deferred))
+        d->next->prev = &d->next;
+    d->prev = &w->deferred;
+    w->deferred = d;
+    enum ld_err e;
+    d->call = op_put_metrics_begin(&d->r, in, wake_put, d, &e);
+    if (e != LD_OK || op_put_metrics_settled(d->call)) {
+        store_end_request(w->store);
+        answer_put(d, e);
+    }
+    return true;
+}
+
 static void on_request(struct evhttp_request *req, void *arg)
 {
     struct worker *w = arg;
@@ -272,6 +362,8 @@ static void on_request(struct evhttp_request *req, void *arg)
                        "The Content-Type %s is not accepted: send application/x-amz-json-1.1.", ctype);
         else
             dispatch_sagemaker(w->svc, &r, evhttp_find_header(in, "X-Amz-Target"), data, len, &rep);
+    } else if (method == EVHTTP_REQ_PUT && defer_put_metrics(w, req, &r, path, data, len, started)) {
+        return; /* answered by defer_put_metrics or once its batch has committed */
     } else {
         const char *verb = method == EVHTTP_REQ_PUT ? "PUT" : method == EVHTTP_REQ_POST ? "POST" : "";
         content_type = "application/json";
@@ -361,6 +453,12 @@ static int worker_setup(struct worker *w, const struct service *svc, const struc
 
 static void worker_cleanup(struct worker *w)
 {
+    /* Calls left unanswered when every worker had stopped. */
+    while (w->deferred) {
+        struct deferred_put *d = w->deferred;
+        w->deferred = d->next;
+        arena_destroy(d->r.arena);
+    }
     if (w->stop)
         event_free(w->stop);
     if (w->http)
@@ -411,10 +509,11 @@ int http_serve(const struct service *svc, const struct http_config *cfg)
     }
     for (int i = 0; i < started; i++)
         event_active(workers[i].stop, 0, 0);
-    for (int i = 0; i < started; i++) {
+    /* All stop before any is freed: one may still wake another's calls. */
+    for (int i = 0; i < started; i++)
         pthread_join(workers[i].thread, NULL);
+    for (int i = 0; i < started; i++)
         worker_cleanup(&workers[i]);
-    }
     event_free(sigint);
     event_free(sigterm);
     event_base_free(main_base);

@@ -1,6 +1,7 @@
 /* The SageMaker Metrics service: BatchPutMetrics with per-item errors in the
  * 200 body, and BatchGetMetrics bucketed in SQL. */
 #include <math.h>
+#include <semaphore.h>
 #include <string.h>
 
 #include "json_io.h"
@@ -12,56 +13,93 @@
 /* Points must lie between two weeks before and two hours after now. */
 enum { OLDEST_MS = 14 * 24 * 3600 * 1000, NEWEST_MS = 2 * 3600 * 1000 };
 
-static void add_error(cJSON **errors, cJSON *out, const char *code, int index)
-{
-    if (!*errors)
-        *errors = cJSON_AddArrayToObject(out, "Errors");
-    cJSON *e = cJSON_CreateObject();
-    cJSON_AddStringToObject(e, "Code", code);
-    cJSON_AddNumberToObject(e, "MetricIndex", index);
-    cJSON_AddItemToArray(*errors, e);
-}
+/* A BatchPutMetrics call: its items' checks, and the write of its valid points. */
+struct put_call {
+    struct metrics_put put;
+    struct metric_point valid[16]; /* the model allows at most 10 items a call */
+    bool bad[16];
+    int items;
+};
 
-enum ld_err op_batch_put_metrics(struct request *r, const cJSON *in, cJSON *out)
+struct put_call *op_put_metrics_begin(struct request *r, const cJSON *in, void (*wake)(struct metrics_put *),
+                                      void *owner, enum ld_err *e)
 {
-    const cJSON *data = cJSON_GetObjectItemCaseSensitive(in, "MetricData"), *item;
-    /* The model allows at most 10 items a call. */
-    struct metric_point valid[16];
-    bool bad[16] = {false};
-    size_t nvalid = 0;
+    struct put_call *c = arena_alloc(r->arena, sizeof *c);
     int64_t now = ldtime_now_ms();
-    int index = 0;
-    cJSON_ArrayForEach(item, data)
+    const cJSON *item;
+    cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(in, "MetricData"))
     {
         int64_t ts;
         const cJSON *value = cJSON_GetObjectItemCaseSensitive(item, "Value");
         const cJSON *step = cJSON_GetObjectItemCaseSensitive(item, "Step");
         if (!json_time(item, "Timestamp", &ts) || ts < now - OLDEST_MS || ts > now + NEWEST_MS ||
             !cJSON_IsNumber(value) || !isfinite(value->valuedouble)) { /* "NaN", "Infinity" */
-            bad[index++] = true;
+            c->bad[c->items++] = true;
             continue;
         }
-        valid[nvalid++] = (struct metric_point){
+        c->valid[c->put.n++] = (struct metric_point){
             .name = json_str(item, "MetricName"),
             .ts_ms = ts,
             .has_step = cJSON_IsNumber(step),
             .step = cJSON_IsNumber(step) ? (int)step->valuedouble : 0,
             .value = value->valuedouble,
         };
-        index++;
+        c->items++;
     }
-    bool found = false;
-    if (nvalid > 0) {
-        enum ld_err e = store_metrics_put(r, json_str(in, "TrialComponentName"), valid, nvalid, &found);
-        if (e != LD_OK)
-            return e;
-    }
+    c->put.component = json_str(in, "TrialComponentName");
+    c->put.points = c->valid;
+    c->put.wake = wake;
+    c->put.owner = owner;
+    c->put.state = PUT_WRITTEN;
+    *e = c->put.n > 0 ? store_metrics_put_begin(r, &c->put) : LD_OK;
+    return c;
+}
+
+bool op_put_metrics_settled(const struct put_call *c)
+{
+    return c->put.state == PUT_WRITTEN;
+}
+
+enum ld_err op_put_metrics_resume(struct request *r, struct put_call *c)
+{
+    return store_metrics_put_resume(r, &c->put);
+}
+
+void op_put_metrics_reply(const struct put_call *c, cJSON *out)
+{
     /* An unknown component fails every item; the others fail alone. */
     cJSON *errors = NULL;
-    for (int i = 0; i < index; i++)
-        if (bad[i] || !found)
-            add_error(&errors, out, "VALIDATION_ERROR", i);
-    return LD_OK;
+    for (int i = 0; i < c->items; i++)
+        if (c->bad[i] || !c->put.found) {
+            if (!errors)
+                errors = cJSON_AddArrayToObject(out, "Errors");
+            cJSON *e = cJSON_CreateObject();
+            cJSON_AddStringToObject(e, "Code", "VALIDATION_ERROR");
+            cJSON_AddNumberToObject(e, "MetricIndex", i);
+            cJSON_AddItemToArray(errors, e);
+        }
+}
+
+static void post(struct metrics_put *put)
+{
+    sem_post(put->owner);
+}
+
+enum ld_err op_batch_put_metrics(struct request *r, const cJSON *in, cJSON *out)
+{
+    sem_t woken;
+    sem_init(&woken, 0, 0);
+    enum ld_err e;
+    struct put_call *c = op_put_metrics_begin(r, in, post, &woken, &e);
+    while (e == LD_OK && !op_put_metrics_settled(c)) {
+        while (sem_wait(&woken) != 0) /* EINTR */
+            ;
+        e = op_put_metrics_resume(r, c);
+    }
+    sem_destroy(&woken);
+    if (e == LD_OK)
+        op_put_metrics_reply(c, out);
+    return e;
 }
 
 static int index_of(const char *const *names, size_t n, const char *s)

@@ -47,17 +47,6 @@ static const char put_sql[] =
     "  max_ts = greatest(s.max_ts, excluded.max_ts))"
     " select i from tc";
 
-/* One BatchPutMetrics call waiting to be written, and what became of it. */
-struct put_job {
-    int32_t tenant;
-    const char *component;
-    const struct metric_point *points;
-    size_t n;
-    struct put_job *next;
-    bool taken, done, found;
-    bool alone; /* its batch failed: it is written again on its own */
-};
-
 /* A series' summary in a batch, with its component's index and name. */
 struct put_series {
     size_t component;
@@ -65,18 +54,20 @@ struct put_series {
     struct metric_summary s;
 };
 
-/* Concurrent calls of one tenant are written together: the first caller that
- * finds no write of its tenant in flight takes every queued call of that
- * tenant and writes them in one statement (one commit, and one summary update
- * per series rather than per call); the others wait and answer once it has
- * committed, so a 200 still means committed. As an instance writes a
- * tenant's series one batch at a time, it keeps one summary shard per
+/* Concurrent calls of one tenant are written together: a caller that finds no
+ * write of its tenant in flight takes every queued call of that tenant and
+ * writes them in one statement (one commit, and one summary update per series
+ * rather than per call); the others queue, and their workers serve other
+ * requests meanwhile, so a batch can carry every call in flight. The writer
+ * then wakes exactly its batch's calls (answered once committed, so a 200
+ * still means committed) and hands the next write to the oldest queued call
+ * of the tenant, on that call's own worker and connection. As an instance
+ * writes a tenant's series one batch at a time, it keeps one summary shard per
  * series, so Describe reads one row per metric whatever the load was. */
-enum { PUT_BATCH_MAX = 64, PUT_WRITERS_MAX = 256 };
+enum { PUT_BATCH_MAX = 64, PUT_WRITERS_MAX = 256, PUT_ATTEMPTS = 4 };
 static pthread_mutex_t put_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t put_done = PTHREAD_COND_INITIALIZER;
-static struct put_job *put_queue; /* oldest first */
-/* Tenants with a batch in flight: one per worker at most (--workers <= 256). */
+static struct metrics_put *put_queue; /* oldest first */
+/* Tenants with a batch in flight or handed on: one per worker at most (--workers <= 256). */
 static int32_t put_writing[PUT_WRITERS_MAX];
 static size_t put_writing_count;
 
@@ -88,17 +79,14 @@ static bool tenant_writing(int32_t tenant)
     return false;
 }
 
-/* Takes `mine` and then the oldest queued calls of its tenant off the queue. */
-static size_t take_batch(struct put_job *mine, struct put_job **batch)
+/* Takes the oldest queued calls of `tenant` (up to `max` of them) off the queue into `batch`. */
+static size_t take_queued(int32_t tenant, struct metrics_put **batch, size_t max)
 {
     size_t k = 0;
-    batch[k++] = mine;
-    for (struct put_job **p = &put_queue; *p;) {
-        struct put_job *j = *p;
-        if (j == mine || (j->tenant == mine->tenant && k < PUT_BATCH_MAX)) {
-            if (j != mine)
-                batch[k++] = j;
-            j->taken = true;
+    for (struct metrics_put **p = &put_queue; *p && k < max;) {
+        struct metrics_put *j = *p;
+        if (j->tenant == tenant) {
+            batch[k++] = j;
             *p = j->next;
         } else {
             p = &j->next;
@@ -116,7 +104,7 @@ static int series_order(const void *pa, const void *pb)
 
 /* Writes the `k` calls of `batch` (one tenant) in one statement on r's
  * connection: sets each call's found, or returns the error. */
-static enum ld_err write_batch(struct request *r, struct put_job *const *batch, size_t k)
+static enum ld_err write_batch(struct request *r, struct metrics_put *const *batch, size_t k)
 {
     /* Components by first appearance, named case-insensitively as lower() does
      * for the ASCII names the API allows; each call's index among them. */
@@ -191,52 +179,90 @@ static enum ld_err write_batch(struct request *r, struct put_job *const *batch, 
     return LD_OK;
 }
 
-enum ld_err store_metrics_put(struct request *r, const char *component, const struct metric_point *points,
-                              size_t n, bool *found)
+/* Writes the batch `lead` heads on r's connection, then settles each of its
+ * calls and hands the tenant's next write on. */
+static void write_as_lead(struct request *r, struct metrics_put *lead)
 {
-    *found = false;
-    int32_t tenant;
-    enum ld_err e = db_tenant(r, false, &tenant);
-    if (e != LD_OK || !tenant)
-        return e;
-    struct put_job mine = {.tenant = tenant, .component = component, .points = points, .n = n};
+    /* Its own call first, then the tenant's calls queued meanwhile. */
+    struct metrics_put *batch[PUT_BATCH_MAX] = {lead}, *next = NULL;
     pthread_mutex_lock(&put_lock);
-    struct put_job **tail = &put_queue;
-    while (*tail)
-        tail = &(*tail)->next;
-    *tail = &mine;
-    while (!mine.done) {
-        if (mine.taken || tenant_writing(tenant)) {
-            pthread_cond_wait(&put_done, &put_lock);
-            continue;
-        }
-        struct put_job *batch[PUT_BATCH_MAX];
-        size_t k = take_batch(&mine, batch);
-        put_writing[put_writing_count++] = tenant;
-        pthread_mutex_unlock(&put_lock);
-        e = write_batch(r, batch, k);
-        pthread_mutex_lock(&put_lock);
+    size_t k = 1 + take_queued(lead->tenant, batch + 1, PUT_BATCH_MAX - 1);
+    pthread_mutex_unlock(&put_lock);
+    enum ld_err e = write_batch(r, batch, k);
+    if (e != LD_OK && k == 1) {
+        lead->error = e;
+        lead->message = r->message;
+    }
+    store_end_request(r->store);
+    pthread_mutex_lock(&put_lock);
+    if (!take_queued(lead->tenant, &next, 1)) {
         size_t w = 0;
-        while (put_writing[w] != tenant)
+        while (put_writing[w] != lead->tenant)
             w++;
         put_writing[w] = put_writing[--put_writing_count];
-        for (size_t j = 0; j < k; j++) {
-            /* A failed batch of several calls may have failed on one call's
-             * data: each is written again alone and gets its own answer. */
-            batch[j]->alone = e != LD_OK && k > 1;
-            batch[j]->done = true;
-        }
-        pthread_cond_broadcast(&put_done);
     }
     pthread_mutex_unlock(&put_lock);
-    if (mine.alone) {
+    /* Each call's owner may free it once woken: nothing of it is read after. */
+    for (size_t j = 0; j < k; j++) {
+        /* A failed batch of several calls may have failed on one call's
+         * data: each is written again alone and gets its own answer. */
+        batch[j]->state = e != LD_OK && k > 1 ? PUT_FAILED : PUT_WRITTEN;
+        if (j > 0)
+            batch[j]->wake(batch[j]);
+    }
+    if (next) {
+        next->state = PUT_LEAD;
+        next->wake(next);
+    }
+}
+
+enum ld_err store_metrics_put_begin(struct request *r, struct metrics_put *put)
+{
+    put->state = PUT_WRITTEN;
+    put->found = false;
+    put->error = LD_OK;
+    enum ld_err e = db_tenant(r, false, &put->tenant);
+    if (e != LD_OK || !put->tenant)
+        return e;
+    pthread_mutex_lock(&put_lock);
+    if (tenant_writing(put->tenant)) {
+        struct metrics_put **tail = &put_queue;
+        while (*tail)
+            tail = &(*tail)->next;
+        put->next = NULL;
+        put->state = PUT_QUEUED;
+        *tail = put;
+        pthread_mutex_unlock(&put_lock);
+        return LD_OK;
+    }
+    put_writing[put_writing_count++] = put->tenant;
+    pthread_mutex_unlock(&put_lock);
+    put->state = PUT_LEAD;
+    return store_metrics_put_resume(r, put);
+}
+
+enum ld_err store_metrics_put_resume(struct request *r, struct metrics_put *put)
+{
+    if (put->state == PUT_LEAD)
+        write_as_lead(r, put);
+    for (int attempt = 1; put->state == PUT_FAILED; attempt++) {
         r->error = LD_OK;
         r->message = NULL;
-        struct put_job *self = &mine;
-        e = write_batch(r, &self, 1);
+        struct metrics_put *self = put;
+        enum ld_err e = write_batch(r, &self, 1);
+        /* A deadlock or serialisation failure rolled it back: it runs again. */
+        bool conflict = store_end_request(r->store);
+        if (e == LD_OK || !conflict || attempt == PUT_ATTEMPTS) {
+            put->state = PUT_WRITTEN;
+            put->error = e;
+            put->message = r->message;
+        }
     }
-    *found = mine.found;
-    return e;
+    if (put->error != LD_OK) {
+        r->error = put->error;
+        r->message = put->message;
+    }
+    return put->error;
 }
 
 /* The SQL reduction per statistic, indexed by enum metric_stat. */

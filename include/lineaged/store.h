@@ -224,13 +224,36 @@ enum ld_err store_metric_summaries(struct request *r, const int64_t *component_i
 
 struct metric_point;
 
-/* Appends `n` valid points to the component named `component` and folds them
- * into its summaries, in one statement that may also carry the calls of the
- * same tenant made meanwhile by other workers; returns once it has committed.
- * `points` are borrowed until then. *found is false when no such component
- * exists (then nothing is stored). */
-enum ld_err store_metrics_put(struct request *r, const char *component, const struct metric_point *points,
-                              size_t n, bool *found);
+/* One BatchPutMetrics call's write: its `n` valid points for the component
+ * named `component` (borrowed until it is settled). Its batch may carry the
+ * same tenant's calls of other workers, and its worker need not wait for it:
+ * `wake` is called, from any thread, when the call is settled or must write
+ * the tenant's next batch; the owner then calls store_metrics_put_resume on
+ * its own thread. The rest is the store's. */
+enum metrics_put_state { PUT_QUEUED, PUT_LEAD, PUT_FAILED, PUT_WRITTEN };
+struct metrics_put {
+    const char *component;
+    const struct metric_point *points;
+    size_t n;
+    void (*wake)(struct metrics_put *put);
+    void *owner;                  /* the caller's, for `wake` */
+    enum metrics_put_state state; /* PUT_WRITTEN once settled */
+    bool found;                   /* once settled: the component exists (else nothing was stored) */
+    enum ld_err error;            /* once settled: LD_OK, or the error the call ends with */
+    const char *message;
+    int32_t tenant;
+    struct metrics_put *next;
+};
+
+/* Starts `put`: returns with put->state PUT_WRITTEN once committed (or
+ * failed: the error is also returned and recorded on `r`), else PUT_QUEUED
+ * (LD_OK): `wake` follows. */
+enum ld_err store_metrics_put_begin(struct request *r, struct metrics_put *put);
+
+/* After `wake`, on the owner's thread and connection: writes what the call
+ * was woken for (the tenant's next batch, or the call alone when its batch
+ * failed); returns with put->state PUT_WRITTEN and its error. */
+enum ld_err store_metrics_put_resume(struct request *r, struct metrics_put *put);
 
 enum metric_stat { STAT_MIN, STAT_MAX, STAT_AVG, STAT_COUNT, STAT_STDDEV, STAT_LAST };
 

@@ -13,6 +13,7 @@ import threading
 import time
 import unittest
 import urllib.parse
+import urllib.request
 
 from own_daemon import BIN, DB, SKIP_REASON, OwnDaemon, call
 
@@ -207,6 +208,95 @@ class SigkillMetricsTest(unittest.TestCase):
                     self.assertEqual(got["m%d" % m]["Count"], sum(q["MetricValues"]),
                                      "the summary counts exactly the stored points")
         finally:
+            daemon.stop()
+
+
+@unittest.skipUnless(BIN and DB, SKIP_REASON)
+class QueuedCallsFreeTheirWorkerTest(unittest.TestCase):
+    """With two workers and one write held inside PostgreSQL on a summary row lock, the calls
+    that queue behind it leave their worker free to serve other requests, and are written
+    together once the lock goes (a worker waiting for each of its calls in turn would write
+    them one or two a commit)."""
+    QUEUED = 12
+    PROBES = 12
+
+    def test_queued_calls_free_their_worker_and_share_commits(self):
+        daemon = OwnDaemon("--workers", "2")
+        daemon.start()
+        psql = None
+        try:
+            account = fresh_account()
+            create_component(daemon.endpoint, account, "held")
+            now = int(time.time()) - 60
+
+            def points(k):
+                return [("m0", now, k * 10 + j, float(j)) for j in range(10)]
+
+            conn = daemon.connect()
+            try:
+                self.assertEqual(put(conn, account, "held", points(0)), (200, {}))
+            finally:
+                conn.close()
+            psql = subprocess.Popen(
+                [PSQL if os.access(PSQL, os.X_OK) else "psql", "-X", "-qtA", "-v", "ON_ERROR_STOP=1",
+                 DB], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            psql.stdin.write("begin;\nselect 'held' from metric_summary s join entity e on "
+                             "e.id = s.component_id join tenant t on t.id = e.tenant_id "
+                             "where t.account = '%s' for update of s;\n" % account)
+            psql.stdin.flush()
+            self.assertEqual(psql.stdout.readline().strip(), "held")
+
+            results, lock = [], threading.Lock()
+
+            def putter(k):
+                c = daemon.connect(timeout=60)
+                try:
+                    out = put(c, account, "held", points(k))
+                finally:
+                    c.close()
+                with lock:
+                    results.append(out)
+
+            threads = [threading.Thread(target=putter, args=(k,)) for k in range(1, self.QUEUED + 2)]
+            threads[0].start()
+            time.sleep(0.3)  # its worker writes it and waits on the lock
+            for t in threads[1:]:
+                t.start()
+            time.sleep(0.5)  # the rest are read and queue behind it
+
+            def health_now():
+                try:
+                    with urllib.request.urlopen(daemon.endpoint + "/health", timeout=1) as resp:
+                        return resp.status == 200
+                except OSError:
+                    return False
+
+            # The kernel spreads new connections over both workers' sockets.
+            answered = sum(health_now() for _ in range(self.PROBES))
+            psql.stdin.write("rollback;\n")
+            psql.stdin.close()
+            psql.wait(30)
+            for t in threads:
+                t.join(60)
+            self.assertGreater(answered, 0, "no worker was free while the calls waited")
+            self.assertEqual(results, [(200, {})] * (self.QUEUED + 1))
+            got = summaries(daemon.endpoint, account, "held")
+            self.assertEqual(got["m0"]["Count"], 10 * (self.QUEUED + 2))
+            proc = subprocess.run(
+                [PSQL if os.access(PSQL, os.X_OK) else "psql", "-X", "-tA", "-v", "ON_ERROR_STOP=1",
+                 DB, "-c", "select count(distinct p.xmin::text) from metric_point p join entity e "
+                           "on e.id = p.component_id join tenant t on t.id = e.tenant_id "
+                           "where t.account = '%s'" % account],
+                capture_output=True, text=True, check=True)
+            # The first call, the held one, then the queued calls in a few batches; workers that
+            # each held one call would have needed at least 12 / 2 more commits.
+            self.assertLessEqual(int(proc.stdout), 5)
+        finally:
+            if psql:
+                if psql.poll() is None:
+                    psql.kill()
+                    psql.wait()
+                psql.stdout.close()
             daemon.stop()
 
 
