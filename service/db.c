@@ -652,6 +652,18 @@ int64_t db_int64(const PGresult *res, int row, int col)
     return strtoll(PQgetvalue(res, row, col), NULL, 10);
 }
 
+double db_float8(const PGresult *res, int row, int col)
+{
+    const char *p = PQgetvalue(res, row, col);
+    uint64_t bits = 0;
+    if (p[0] == '\\' && p[1] == 'x')
+        for (p += 2; *p; p++)
+            bits = bits << 4 | (uint64_t)(*p <= '9' ? *p - '0' : (*p | 0x20) - 'a' + 10);
+    double d;
+    memcpy(&d, &bits, sizeof d);
+    return d;
+}
+
 /* Writes `v` in decimal at `p`; returns the end. A metrics batch formats
  * hundreds of numbers, where printf's machinery cost more than the rest. */
 static char *put_decimal(char *p, int64_t v)
