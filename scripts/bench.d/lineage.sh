@@ -1,8 +1,9 @@
 # shellcheck shell=bash
 # `scripts/bench lineage`, sourced by scripts/bench after its set-up: QueryLineage
 # through HTTP on a million-vertex pipeline graph, at depths 1, 3 and 10 in each
-# direction from ordinary and from hub vertices, beside the same question asked
-# of PostgreSQL as one plain recursive-CTE statement (through pgbench).
+# direction from ordinary and from hub vertices (the depth-10 rows also at one
+# connection), beside the same question asked of PostgreSQL as one plain
+# recursive-CTE statement (through pgbench).
 
 TENANT=$(psql -tA -c "insert into tenant (account, region) values ('$ACCOUNT', '$REGION')
   on conflict do nothing; select id from tenant where account = '$ACCOUNT' and region = '$REGION'" | tail -1)
