@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "lineaged/store.h"
 #include "store_graph.h"
 
 /* The frontier's ids as an int8[] parameter. */
@@ -17,35 +18,56 @@ static const char *id_array(struct request *r, const int64_t *ids, size_t n)
     return db_param_array(r, items, n, false);
 }
 
-/* The QueryLineage Type and LineageType of each kind of vertex: a component
- * shows its job kind without the SageMaker prefix (cut without a regular
- * expression, which costs more per row), an experiment is a context;
- * then the details filters read, each wrapped by `when` (a condition, or
- * "true") so that a statement may leave them out. */
+/* The QueryLineage Type of each kind of vertex: a component shows its job
+ * kind without the SageMaker prefix (cut without a regular expression, which
+ * costs more per row), an experiment is a context; then the details filters
+ * read, each wrapped by `when` (a condition, or "true") so that a statement
+ * may leave them out. The LineageType follows from the kind (lineage_type_of). */
 #define VERTEX_COLUMNS_WHEN(when)                                                                            \
     "id, kind, arn, case kind when 1 then 'Experiment'"                                                      \
     " when 3 then coalesce(case when starts_with(source_type, 'SageMaker') then substr(source_type, 10)"     \
     " else source_type end, 'TrialComponent')"                                                               \
     " else vertex_type end,"                                                                                 \
-    " case kind when 3 then 'TrialComponent' when 4 then 'Artifact' when 5 then 'Action' else 'Context' "    \
-    "end,"                                                                                                   \
     " case when " when " then (extract(epoch from created_at) * 1000)::int8 end,"                            \
     " case when " when " then (extract(epoch from modified_at) * 1000)::int8 end,"                           \
     " case when " when " then (details->'Properties')::text end, case when " when " then name end"
 #define VERTEX_COLUMNS VERTEX_COLUMNS_WHEN("true")
 
-/* Reads the VERTEX_COLUMNS that start at column `col` of `row`. */
-static void vertex_from_row(struct request *r, const PGresult *res, int row, int col, struct graph_vertex *v)
+/* The QueryLineage LineageType of a kind of vertex. */
+static const char *lineage_type_of(int kind)
+{
+    switch (kind) {
+    case KIND_TRIAL_COMPONENT:
+        return "TrialComponent";
+    case KIND_ARTIFACT:
+        return "Artifact";
+    case KIND_ACTION:
+        return "Action";
+    default: /* contexts and experiments */
+        return "Context";
+    }
+}
+
+/* A text column where it is in the result, NULL for SQL NULL: the result
+ * lives as long as the request's arena (db_run), so it is not copied. */
+static const char *text_ref(const PGresult *res, int row, int col)
+{
+    return PQgetisnull(res, row, col) ? NULL : PQgetvalue(res, row, col);
+}
+
+/* Reads the VERTEX_COLUMNS that start at column `col` of `row`; its strings
+ * are the result's. Without details the times are NULL: 0, not parsed. */
+static void vertex_from_row(const PGresult *res, int row, int col, struct graph_vertex *v)
 {
     v->id = db_int64(res, row, col);
     v->kind = (int)db_int64(res, row, col + 1);
-    v->arn = db_text(r, res, row, col + 2);
-    v->type = db_text(r, res, row, col + 3);
-    v->lineage_type = db_text(r, res, row, col + 4);
-    v->created_ms = db_int64(res, row, col + 5);
-    v->modified_ms = db_int64(res, row, col + 6);
-    v->properties = db_text(r, res, row, col + 7);
-    v->name = db_text(r, res, row, col + 8);
+    v->arn = text_ref(res, row, col + 2);
+    v->type = text_ref(res, row, col + 3);
+    v->lineage_type = lineage_type_of(v->kind);
+    v->created_ms = PQgetisnull(res, row, col + 4) ? 0 : db_int64(res, row, col + 4);
+    v->modified_ms = PQgetisnull(res, row, col + 5) ? 0 : db_int64(res, row, col + 5);
+    v->properties = text_ref(res, row, col + 6);
+    v->name = text_ref(res, row, col + 7);
 }
 
 /* The same reads as of a past moment ($2, epoch ms), from the history rows
@@ -125,7 +147,7 @@ static const char *const adjacent_edges_sql[] = {
  * of the walk, unless the walk passed the budget. */
 #define WALKED ", w as (select lv.depth, i.vid from lv cross join unnest(lv.ids) i (vid))"
 #define EDGE_ROWS(near, far)                                                                                 \
-    " union all select null, null, null, null, null, null, null, null, null, null, null, a.source_id,"       \
+    " union all select null, null, null, null, null, null, null, null, null, null, a.source_id,"             \
     " a.destination_id, a.association_type from w n join association a on a." near " = n.vid join w f"       \
     " on f.vid = a." far " where n.depth < $3 and " WITHIN_BUDGET
 #define EDGE_COLUMNS ", null::int8, null::int8, null::text"
@@ -174,16 +196,16 @@ enum ld_err store_graph_reach(struct request *r, const char *arn, const struct w
     for (size_t i = 0; i < rows; i++) {
         int row = (int)i;
         if (PQgetisnull(res, row, 1)) { /* an edge */
-            (*edges)[(*edge_count)++] = (struct graph_edge){.source_id = db_int64(res, row, 11),
-                                                            .destination_id = db_int64(res, row, 12),
-                                                            .type = db_text(r, res, row, 13)};
+            (*edges)[(*edge_count)++] = (struct graph_edge){.source_id = db_int64(res, row, 10),
+                                                            .destination_id = db_int64(res, row, 11),
+                                                            .type = text_ref(res, row, 12)};
             continue;
         }
         struct graph_vertex *v = &(*out)[(*count)++];
         if (PQgetisnull(res, row, 2))
             *v = (struct graph_vertex){.id = db_int64(res, row, 1), .arn = ""};
         else
-            vertex_from_row(r, res, row, 2, v);
+            vertex_from_row(res, row, 2, v);
         v->depth = (int)db_int64(res, row, 0);
     }
     return LD_OK;
@@ -217,11 +239,11 @@ enum ld_err store_graph_adjacent(struct request *r, int32_t tenant, const int64_
     for (size_t i = 0; i < *count; i++) {
         (*edges)[i] = (struct graph_edge){.source_id = db_int64(res, (int)i, 0),
                                           .destination_id = db_int64(res, (int)i, 1),
-                                          .type = db_text(r, res, (int)i, 2)};
+                                          .type = text_ref(res, (int)i, 2)};
         /* As of a past moment, or past `room`, the far ends are read apart (id 0 here). */
         (*far)[i] = (struct graph_vertex){0};
         if (!as_of && !edges_only && !PQgetisnull(res, (int)i, 3)) {
-            vertex_from_row(r, res, (int)i, 3, &(*far)[i]);
+            vertex_from_row(res, (int)i, 3, &(*far)[i]);
             *far_read = true;
         }
     }
@@ -247,7 +269,7 @@ enum ld_err store_graph_vertices(struct request *r, int32_t tenant, const int64_
     *count = (size_t)PQntuples(res);
     *out = arena_alloc(r->arena, (*count ? *count : 1) * sizeof **out);
     for (size_t i = 0; i < *count; i++)
-        vertex_from_row(r, res, (int)i, 0, &(*out)[i]);
+        vertex_from_row(res, (int)i, 0, &(*out)[i]);
     return LD_OK;
 }
 
@@ -272,7 +294,7 @@ enum ld_err store_graph_start(struct request *r, const char *arn, const int64_t 
     if (!res)
         return r->error;
     if (PQntuples(res) == 1) {
-        vertex_from_row(r, res, 0, 0, out);
+        vertex_from_row(res, 0, 0, out);
         *found = true;
     }
     return LD_OK;

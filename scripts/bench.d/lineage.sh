@@ -1,8 +1,9 @@
 # shellcheck shell=bash
 # `scripts/bench lineage`, sourced by scripts/bench after its set-up: QueryLineage
 # through HTTP on a million-vertex pipeline graph, at depths 1, 3 and 10 in each
-# direction from ordinary and from hub vertices, beside the same question asked
-# of PostgreSQL as one plain recursive-CTE statement (through pgbench).
+# direction from ordinary and from hub vertices (the depth-10 rows also at one
+# connection), beside the same question asked of PostgreSQL as one plain
+# recursive-CTE statement (through pgbench).
 
 TENANT=$(psql -tA -c "insert into tenant (account, region) values ('$ACCOUNT', '$REGION')
   on conflict do nothing; select id from tenant where account = '$ACCOUNT' and region = '$REGION'" | tail -1)
@@ -13,9 +14,9 @@ echo
 echo "machine: $(nproc) cores; graph: $nv vertices, $ne associations, written straight into the schema by"
 echo "scripts/bench.d/lineage_graph.sql in ${SECONDS}s; $CONNECTIONS connections, ${DURATION}s per run; Release build"
 echo "QueryLineage answers its first page (up to 1000 vertices, order depth then ARN); the CTE the same page."
+echo "Starts are drawn at random; the ordinary raw-dataset starts leave out the 20 hubs (raw-0..19), which have rows of their own."
 
 PGBENCH=$(command -v pgbench || echo "$PGBIN/pgbench")
-PGBENCH_BIN=$(dirname "$PGBENCH")
 
 # cte_sql DIRECTION DEPTH ARN_EXPR: one plain recursive CTE for the same page.
 cte_sql() {
@@ -29,17 +30,18 @@ select e.arn, min(w.depth) as depth from walk w join entity e on e.id = w.id
 group by e.arn having min(w.depth) > 0 order by depth, e.arn limit 1000;"
 }
 
-# cte_run DIRECTION DEPTH PREFIX RANGE: pgbench at CONNECTIONS; prints "tps p50 p99".
+# cte_run DIRECTION DEPTH PREFIX FIRST RANGE: pgbench at CONNECTIONS, the start
+# drawn from FIRST..RANGE-1 as QueryLineage's; prints "tps p50 p99".
 cte_run() {
-    local dir=$1 depth=$2 prefix=$3 range=$4 logdir
+    local dir=$1 depth=$2 prefix=$3 first=$4 range=$5 logdir
     logdir=$(mktemp -d "$WORK/pgbench.XXXX")
     {
-        echo "\\set r random(0, $((range - 1)))"
+        echo "\\set r random($first, $((range - 1)))"
         cte_sql "$dir" "$depth" "'$ARN:$prefix' || :r" | tr '\n' ' '
         echo
     } >"$logdir/q.sql"
-    (cd "$logdir" && "$PGBENCH" -n -h "$PG_SOCKDIR" -U postgres -c "$CONNECTIONS" -j 2 -T "$DURATION" \
-        -l -f q.sql lineaged >"$logdir/out" 2>&1) || { cat "$logdir/out" >&2; return 1; }
+    (cd "$logdir" && "$PGBENCH" -n -h "$PG_SOCKDIR" -U postgres -c "$CONNECTIONS" \
+        -j "$((CONNECTIONS < 2 ? 1 : 2))" -T "$DURATION" -l -f q.sql lineaged >"$logdir/out" 2>&1) || { cat "$logdir/out" >&2; return 1; }
     python3 - "$logdir" <<'PY'
 import glob, sys
 lat = sorted(int(line.split()[2]) for f in glob.glob(sys.argv[1] + "/pgbench_log.*") for line in open(f))
@@ -67,19 +69,27 @@ PY
 }
 
 row "workload" "requests/s" "p50 ms" "p99 ms" "vertices; CTE req/s p50 p99; speed-up at p50"
-# start label, ARN word/prefix, how many starts to pick from, directions
-for spec in "model:artifact/model-:200000:Ascendants Descendants" \
-    "raw dataset:artifact/raw-:100000:Descendants" \
-    "endpoint:context/endpoint-:99900:Ascendants"; do
-    IFS=: read -r label prefix range dirs <<<"$spec"
+# start label, ARN word/prefix, the starts drawn from (first..range-1), directions.
+# Raw datasets 0..19 are the hubs: the ordinary rows start from 20 up; the hubs
+# have rows of their own below.
+for spec in "model:artifact/model-:0:200000:Ascendants Descendants" \
+    "raw dataset:artifact/raw-:20:100000:Descendants" \
+    "endpoint:context/endpoint-:0:99900:Ascendants"; do
+    IFS=: read -r label prefix first range dirs <<<"$spec"
     for dir in $dirs; do
         for depth in 1 3 10; do
             n=$(returned "$dir" "$depth" "$ARN:${prefix}$((range / 2 + 7))")
-            read -r q_rps q_p50 q_p99 < <(run "$URL" QueryLineage \
-                "{\"StartArns\":[\"$ARN:${prefix}%R\"],\"Direction\":\"$dir\",\"MaxDepth\":$depth}" \
-                BENCH_RANGE="$range")
-            read -r c_tps c_p50 c_p99 < <(cte_run "$dir" "$depth" "$prefix" "$range")
+            body="{\"StartArns\":[\"$ARN:${prefix}%R\"],\"Direction\":\"$dir\",\"MaxDepth\":$depth}"
+            read -r q_rps q_p50 q_p99 < <(run "$URL" QueryLineage "$body" BENCH_FIRST="$first" BENCH_RANGE="$range")
+            read -r c_tps c_p50 c_p99 < <(cte_run "$dir" "$depth" "$prefix" "$first" "$range")
             row "$label $dir depth $depth" "$q_rps" "$q_p50" "$q_p99" \
+                "$n; CTE $c_tps $c_p50 $c_p99; $(ratio "$c_p50" "$q_p50")"
+            ((depth == 10)) || continue
+            # Latency without queueing behind the other connections: one client, the CTE too.
+            read -r q_rps q_p50 q_p99 < <(CONNECTIONS=1 run "$URL" QueryLineage "$body" BENCH_FIRST="$first" \
+                BENCH_RANGE="$range")
+            read -r c_tps c_p50 c_p99 < <(CONNECTIONS=1 cte_run "$dir" "$depth" "$prefix" "$first" "$range")
+            row "  the same, one connection" "$q_rps" "$q_p50" "$q_p99" \
                 "$n; CTE $c_tps $c_p50 $c_p99; $(ratio "$c_p50" "$q_p50")"
         done
     done
@@ -108,3 +118,6 @@ done
 read -r h_rps h_p50 h_p99 < <(run "$URL" QueryLineage '{}' BENCH_METHOD=GET \
     BENCH_PATH="/api/v1/lineage?start=$ARN:artifact/raw-%R&up=0&down=10&budget=1000" BENCH_RANGE=20)
 row "native API, hub, down 10, budget 1000" "$h_rps" "$h_p50" "$h_p99" "truncation markers instead of an error"
+read -r h_rps h_p50 h_p99 < <(CONNECTIONS=1 run "$URL" QueryLineage '{}' BENCH_METHOD=GET \
+    BENCH_PATH="/api/v1/lineage?start=$ARN:artifact/raw-%R&up=0&down=10&budget=1000" BENCH_RANGE=20)
+row "  the same, one connection" "$h_rps" "$h_p50" "$h_p99" ""

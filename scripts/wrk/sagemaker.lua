@@ -4,12 +4,14 @@
 --                 thread and request, so creates never collide
 --   BENCH_PREFIX  text unique to this run, substituted for "%r"
 --   "%i" becomes thread * 1000000 + request count (ids preloaded per thread),
---   "%R" a random integer below BENCH_RANGE, "%t" epoch seconds now, and
+--   "%R" a random integer below BENCH_RANGE and not below BENCH_FIRST (default
+--   0), "%t" epoch seconds now, and
 --   "%M" a metric name cycling through m0..m19. BENCH_PATH takes "%R" too.
 local target = os.getenv("BENCH_TARGET")
 local template = os.getenv("BENCH_BODY")
 local prefix = os.getenv("BENCH_PREFIX") or "run"
 local range = tonumber(os.getenv("BENCH_RANGE") or "1")
+local first = tonumber(os.getenv("BENCH_FIRST") or "0")
 
 wrk.method = os.getenv("BENCH_METHOD") or "POST"
 local path = os.getenv("BENCH_PATH") or "/"
@@ -27,7 +29,7 @@ end
 
 local counter = 0
 local metric = 0
-local function random_below_range() return tostring(math.random(0, range - 1)) end
+local function random_below_range() return tostring(math.random(first, range - 1)) end
 
 function request()
   counter = counter + 1
