@@ -91,9 +91,8 @@ const char *db_text(struct request *r, const PGresult *res, int row, int col);
 int64_t db_int64(const PGresult *res, int row, int col);
 
 /* A float8 selected as float8send(x) (its IEEE bits, as bytea text
- * "\x<16 hex digits>"): exact, and many times cheaper than strtod on its
+ * "\\x<16 hex digits>"): exact, and many times cheaper than strtod on its
  * decimal text. */
-#define DB_FLOAT8_BITS(x) "float8send(" x ")"
 double db_float8(const PGresult *res, int row, int col);
 
 /* Writes a TagList onto entity `entity_id` inside the caller's transaction:
