@@ -46,6 +46,8 @@ from entity e, (values ('acc'), ('loss'), ('f1'), ('auc'), ('recall')) m(name),
 where e.tenant_id = :tenant and e.kind = 3;
 SQL
 psql -c "vacuum analyze"
+# The load leaves a checkpoint due; it would land in the short runs below.
+psql -c "checkpoint"
 tcs=$(psql -tA -c "select count(*) from entity where tenant_id = $TENANT and kind = 3")
 A='{"Resource":"ExperimentTrialComponent","SearchExpression":{"Filters":[{"Name":"Parameters.p0","Operator":"Equals","Value":"%R"}]}}'
 B='{"Resource":"ExperimentTrialComponent","MaxResults":100,"SortBy":"Metrics.acc.Max","SearchExpression":{"Filters":[{"Name":"Metrics.acc.Max","Operator":"GreaterThan","Value":"0.5"},{"Name":"Parameters.p2","Operator":"Equals","Value":"13"},{"Name":"Tags.team","Operator":"Equals","Value":"team-13"}]}}'
