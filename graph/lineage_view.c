@@ -115,23 +115,15 @@ enum ld_err graph_lineage_view(struct request *r, const struct view_query *q, st
 {
     memset(out, 0, sizeof *out);
     for (size_t s = 0; s < q->start_count; s++) {
-        struct walk_options opt[2] = {
-            {.direction = WALK_ASCENDANTS,
-             .max_depth = q->up,
-             .budget = q->budget,
-             .truncate = true,
-             .has_as_of = q->has_as_of,
-             .as_of_ms = q->as_of_ms},
-            {.direction = WALK_DESCENDANTS,
-             .max_depth = q->down,
-             .budget = q->budget,
-             .truncate = true,
-             .has_as_of = q->has_as_of,
-             .as_of_ms = q->as_of_ms},
-        };
         for (int k = 0; k < 2; k++) {
+            struct walk_options opt = {.direction = k == 0 ? WALK_ASCENDANTS : WALK_DESCENDANTS,
+                                       .max_depth = k == 0 ? q->up : q->down,
+                                       .budget = q->budget,
+                                       .truncate = true,
+                                       .has_as_of = q->has_as_of,
+                                       .as_of_ms = q->as_of_ms};
             struct graph_walk *w = arena_alloc(r->arena, sizeof *w);
-            enum ld_err e = graph_walk(r, q->starts[s], &opt[k], w);
+            enum ld_err e = graph_walk(r, q->starts[s], &opt, w);
             if (e != LD_OK)
                 return e;
             view_add_walk(r->arena, out, w, k == 0 ? -1 : 1);

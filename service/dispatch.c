@@ -123,7 +123,7 @@ static void delete_tree(void *p)
 void reply_json(struct request *r, cJSON *body, int status, struct reply *out)
 {
     size_t len;
-    char *text = json_write(r->arena, body, &len);
+    char *text = json_write(r->arena, body, false, &len);
     if (!text) {
         fputs("lineaged: a reply tree holds a node cJSON cannot print\n", stderr);
         abort();

@@ -461,10 +461,10 @@ bool json_out_tree(struct json_out *o, const cJSON *v)
     return v && write_value(o, v);
 }
 
-char *json_write(struct arena *a, const cJSON *v, size_t *len)
+char *json_write(struct arena *a, const cJSON *v, bool formatted, size_t *len)
 {
     struct json_out o;
-    json_out_start(&o, a, false);
+    json_out_start(&o, a, formatted);
     if (!json_out_tree(&o, v)) {
         text_drop(&o.t);
         return NULL;

@@ -43,9 +43,9 @@ void json_out_number(struct json_out *o, double d);
  * fails too (a node of no known type, a raw node without text). */
 bool json_out_tree(struct json_out *o, const cJSON *v);
 
-/* Returns `v` printed as cJSON_PrintUnformatted would print it (same bytes,
- * NUL-terminated, its length in *len), in memory owned by `a`; NULL where
- * cJSON's print fails too. */
-char *json_write(struct arena *a, const cJSON *v, size_t *len);
+/* Returns `v` printed as cJSON_PrintUnformatted (or, when `formatted`,
+ * cJSON_Print) would print it: the same bytes, NUL-terminated, its length
+ * in *len, in memory owned by `a`; NULL where cJSON's print fails too. */
+char *json_write(struct arena *a, const cJSON *v, bool formatted, size_t *len);
 
 #endif

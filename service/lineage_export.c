@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "json_write.h"
 #include "lineaged/export.h"
 #include "lineaged/store.h"
 #include "lineaged/timefmt.h"
@@ -113,11 +114,8 @@ static void delete_tree(void *p)
 
 static const char *print_owned(struct arena *a, cJSON *v)
 {
-    char *text = cJSON_Print(v);
-    if (!text)
-        return NULL;
-    arena_defer(a, cJSON_free, text);
-    return text;
+    size_t len;
+    return json_write(a, v, true, &len);
 }
 
 struct options {

@@ -41,18 +41,6 @@ static double random_unit(void)
     return (double)(next_random() >> 11) / 9007199254740992.0;
 }
 
-/* `v` in the formatted layout (cJSON_Print's), or NULL where it fails. */
-static const char *formatted(const cJSON *v, size_t *len)
-{
-    struct json_out o;
-    json_out_start(&o, arena, true);
-    if (!json_out_tree(&o, v)) {
-        text_drop(&o.t);
-        return NULL;
-    }
-    return text_finish(&o.t, len);
-}
-
 /* Asserts that json_write prints `v` exactly as cJSON_PrintUnformatted does,
  * and the formatted layout as cJSON_Print (or fails where they fail). */
 static void assert_same(const cJSON *v, const char *what)
@@ -60,7 +48,7 @@ static void assert_same(const cJSON *v, const char *what)
     for (int layout = 0; layout < 2; layout++) {
         char *want = layout ? cJSON_Print(v) : cJSON_PrintUnformatted(v);
         size_t len = 0;
-        const char *got = layout ? formatted(v, &len) : json_write(arena, v, &len);
+        const char *got = json_write(arena, v, layout, &len);
         if (!want) {
             cr_assert_null(got, "%s: cJSON cannot print it, json_write gave %s", what, got);
             return;
@@ -302,7 +290,7 @@ Test(json_write, unprintable_nodes_fail_as_in_cjson)
     cJSON_Delete(raw);
 
     size_t len;
-    cr_assert_null(json_write(arena, NULL, &len));
+    cr_assert_null(json_write(arena, NULL, false, &len));
 }
 
 /* A random tree of every node type, `depth` levels at most. */
