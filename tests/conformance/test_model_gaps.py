@@ -6,8 +6,8 @@ auditing the List, Describe, Update and Delete operations."""
 import unittest
 
 from lineaged_client import (
-    REGION, LineagedTestCase, body_of, client, fresh_account, requires_endpoint, unique_name,
-    unique_uri)
+    REGION, LineagedTestCase, body_of, client, fresh_account, group_arn, requires_endpoint, tags,
+    unique_name, unique_uri)
 from test_emulator_hook import deliver, job_arn, training_request
 
 
@@ -141,6 +141,57 @@ class RunSourcesTest(LineagedTestCase):
         self.assertIn("no-such-run", reply.json()["message"])
         self.assertClientError("ResourceNotFound", self.sm.describe_trial_component,
                                TrialComponentName=job + "-aws-training-job")
+
+
+@requires_endpoint
+class LineageGroupTagsTest(LineagedTestCase):
+    """AddTags, ListTags and DeleteTags take the lineage group's ARN (a taggable SageMaker
+    resource) as they take an entity's; the group exists once the account has a lineage
+    entity."""
+
+    def setUp(self):
+        self.account = fresh_account()
+        self.sm = client(self.account)
+        self.arn = group_arn(self.account)
+
+    def test_before_the_first_lineage_entity_the_group_is_not_found(self):
+        err = self.assertClientError("ResourceNotFound", self.sm.list_tags, ResourceArn=self.arn)
+        self.assertIn(self.arn, err["Error"]["Message"])
+        self.assertClientError("ResourceNotFound", self.sm.add_tags, ResourceArn=self.arn,
+                               Tags=tags(("k", "v")))
+
+    def test_add_list_and_delete(self):
+        self.sm.create_artifact(Source={"SourceUri": unique_uri()}, ArtifactType="DataSet")
+        self.assertEqual(body_of(self.sm.list_tags(ResourceArn=self.arn)), {"Tags": []})
+        out = self.sm.add_tags(ResourceArn=self.arn, Tags=tags(("team", "ml"), ("env", "dev")))
+        self.assertEqual(body_of(out), {"Tags": tags(("team", "ml"), ("env", "dev"))})
+        self.sm.add_tags(ResourceArn=self.arn.upper().replace("ARN:AWS:SAGEMAKER:US-EAST-1",
+                                                              "arn:aws:sagemaker:us-east-1"),
+                         Tags=tags(("env", "prod")))
+        page = self.sm.list_tags(ResourceArn=self.arn, MaxResults=50)
+        self.assertEqual(body_of(page), {"Tags": tags(("team", "ml"), ("env", "prod"))})
+        self.assertEqual(body_of(self.sm.delete_tags(ResourceArn=self.arn, TagKeys=["team"])), {})
+        self.assertEqual(self.sm.list_tags(ResourceArn=self.arn)["Tags"], tags(("env", "prod")))
+
+    def test_the_fifty_tag_limit_and_paging_hold(self):
+        self.sm.create_context(ContextName=unique_name("ctx"), ContextType="Endpoint",
+                               Source={"SourceUri": unique_uri()})
+        self.sm.add_tags(ResourceArn=self.arn, Tags=tags(*[("k%02d" % i, "v") for i in range(50)]))
+        self.assertClientError("ResourceLimitExceeded", self.sm.add_tags, ResourceArn=self.arn,
+                               Tags=tags(("one-more", "v")))
+        first = self.sm.list_tags(ResourceArn=self.arn, MaxResults=50)
+        self.assertEqual(len(first["Tags"]), 50)
+        self.assertNotIn("NextToken", first)
+
+    def test_another_accounts_group_is_not_found(self):
+        self.sm.create_artifact(Source={"SourceUri": unique_uri()}, ArtifactType="DataSet")
+        self.sm.add_tags(ResourceArn=self.arn, Tags=tags(("k", "v")))
+        other = client(fresh_account())
+        other.create_artifact(Source={"SourceUri": unique_uri()}, ArtifactType="DataSet")
+        self.assertClientError("ResourceNotFound", other.list_tags, ResourceArn=self.arn)
+        self.assertClientError("ResourceNotFound", other.delete_tags, ResourceArn=self.arn,
+                               TagKeys=["k"])
+        self.assertEqual(self.sm.list_tags(ResourceArn=self.arn)["Tags"], tags(("k", "v")))
 
 
 if __name__ == "__main__":
