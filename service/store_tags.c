@@ -70,7 +70,9 @@ static bool names_lineage_group(const char *arn)
 }
 
 /* The caller's entity or lineage group with this ARN (locked for a change
- * when `lock`), or ResourceNotFound. */
+ * when `lock`). A missing one is a ValidationException, not ResourceNotFound:
+ * the model gives the tag operations no error shapes, and the real service
+ * answers ValidationException for a resource that is gone. */
 static enum ld_err owner_by_arn(struct request *r, const char *arn, bool lock, struct tag_owner *out)
 {
     bool group = names_lineage_group(arn);
@@ -93,7 +95,7 @@ static enum ld_err owner_by_arn(struct request *r, const char *arn, bool lock, s
             return LD_OK;
         }
     }
-    return req_fail(r, LD_ERR_NOT_FOUND, "%s '%s' does not exist.",
+    return req_fail(r, LD_ERR_VALIDATION, "%s '%s' does not exist.",
                     group ? "LineageGroup" : entity_arn_label(arn), arn);
 }
 

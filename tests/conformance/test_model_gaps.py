@@ -155,9 +155,9 @@ class LineageGroupTagsTest(LineagedTestCase):
         self.arn = group_arn(self.account)
 
     def test_before_the_first_lineage_entity_the_group_is_not_found(self):
-        err = self.assertClientError("ResourceNotFound", self.sm.list_tags, ResourceArn=self.arn)
+        err = self.assertClientError("ValidationException", self.sm.list_tags, ResourceArn=self.arn)
         self.assertIn(self.arn, err["Error"]["Message"])
-        self.assertClientError("ResourceNotFound", self.sm.add_tags, ResourceArn=self.arn,
+        self.assertClientError("ValidationException", self.sm.add_tags, ResourceArn=self.arn,
                                Tags=tags(("k", "v")))
 
     def test_add_list_and_delete(self):
@@ -188,8 +188,8 @@ class LineageGroupTagsTest(LineagedTestCase):
         self.sm.add_tags(ResourceArn=self.arn, Tags=tags(("k", "v")))
         other = client(fresh_account())
         other.create_artifact(Source={"SourceUri": unique_uri()}, ArtifactType="DataSet")
-        self.assertClientError("ResourceNotFound", other.list_tags, ResourceArn=self.arn)
-        self.assertClientError("ResourceNotFound", other.delete_tags, ResourceArn=self.arn,
+        self.assertClientError("ValidationException", other.list_tags, ResourceArn=self.arn)
+        self.assertClientError("ValidationException", other.delete_tags, ResourceArn=self.arn,
                                TagKeys=["k"])
         self.assertEqual(self.sm.list_tags(ResourceArn=self.arn)["Tags"], tags(("k", "v")))
 

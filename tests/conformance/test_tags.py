@@ -152,25 +152,28 @@ class TagsTest(LineagedTestCase):
             "at 'maxResults' failed to satisfy constraint: Member must have value greater than "
             "or equal to 50")
 
-    def test_missing_experiment_arn_is_resource_not_found(self):
+    def test_missing_experiment_arn_is_a_validation_exception(self):
+        """AddTags, ListTags and DeleteTags model no error shapes (no ResourceNotFound):
+        the real service answers ValidationException for a resource that is gone
+        (aws/amazon-sagemaker-feedback#108)."""
         arn = experiment_arn(unique_name("absent"), self.account)
-        self.assertClientError("ResourceNotFound", self.sm.list_tags, ResourceArn=arn)
-        self.assertClientError("ResourceNotFound", self.sm.add_tags, ResourceArn=arn,
+        self.assertClientError("ValidationException", self.sm.list_tags, ResourceArn=arn)
+        self.assertClientError("ValidationException", self.sm.add_tags, ResourceArn=arn,
                                Tags=tags(("a", "b")))
-        self.assertClientError("ResourceNotFound", self.sm.delete_tags, ResourceArn=arn,
+        self.assertClientError("ValidationException", self.sm.delete_tags, ResourceArn=arn,
                                TagKeys=["a"])
 
-    def test_resource_not_found_carries_message_on_the_wire(self):
+    def test_missing_resource_names_it_in_the_message(self):
         arn = experiment_arn(unique_name("absent"), self.account)
-        err = self.assertClientError("ResourceNotFound", self.sm.list_tags, ResourceArn=arn)
-        self.assertTrue(err["Error"]["Message"])
+        err = self.assertClientError("ValidationException", self.sm.list_tags, ResourceArn=arn)
+        self.assertIn(arn, err["Error"]["Message"])
 
-    def test_tag_operations_on_a_deleted_experiment_are_resource_not_found(self):
+    def test_tag_operations_on_a_deleted_experiment_are_validation_exceptions(self):
         name = unique_name("gone")
         arn = self.sm.create_experiment(ExperimentName=name, Tags=tags(("a", "1")))["ExperimentArn"]
         self.sm.delete_experiment(ExperimentName=name)
-        self.assertClientError("ResourceNotFound", self.sm.list_tags, ResourceArn=arn)
-        self.assertClientError("ResourceNotFound", self.sm.add_tags, ResourceArn=arn,
+        self.assertClientError("ValidationException", self.sm.list_tags, ResourceArn=arn)
+        self.assertClientError("ValidationException", self.sm.add_tags, ResourceArn=arn,
                                Tags=tags(("b", "2")))
 
     def test_recreated_experiment_has_none_of_the_old_tags(self):
