@@ -48,8 +48,12 @@ static enum ld_err owner_put(struct request *r, const struct tag_owner *o, const
                vals, NULL);
     if (!res)
         return r->error;
+    /* A ValidationException, not ResourceLimitExceeded: the model gives AddTags
+     * no error shapes (ResourceLimitExceeded is modelled on creates only). */
     if (db_int64(res, 0, 0) > MAX_TAGS)
-        return req_fail(r, LD_ERR_LIMIT, "A resource can have at most %d tags.", MAX_TAGS);
+        return req_fail(r, LD_ERR_VALIDATION,
+                        "A resource can have at most %d tags; this request would leave it %lld.", MAX_TAGS,
+                        (long long)db_int64(res, 0, 0));
     return LD_OK;
 }
 

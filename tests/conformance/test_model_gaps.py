@@ -177,7 +177,7 @@ class LineageGroupTagsTest(LineagedTestCase):
         self.sm.create_context(ContextName=unique_name("ctx"), ContextType="Endpoint",
                                Source={"SourceUri": unique_uri()})
         self.sm.add_tags(ResourceArn=self.arn, Tags=tags(*[("k%02d" % i, "v") for i in range(50)]))
-        self.assertClientError("ResourceLimitExceeded", self.sm.add_tags, ResourceArn=self.arn,
+        self.assertClientError("ValidationException", self.sm.add_tags, ResourceArn=self.arn,
                                Tags=tags(("one-more", "v")))
         first = self.sm.list_tags(ResourceArn=self.arn, MaxResults=50)
         self.assertEqual(len(first["Tags"]), 50)

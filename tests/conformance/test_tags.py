@@ -101,11 +101,14 @@ class TagsTest(LineagedTestCase):
         pages = list(self.sm.get_paginator("list_tags").paginate(ResourceArn=arn))
         self.assertEqual([t for p in pages for t in p["Tags"]], given)
 
-    def test_adding_beyond_fifty_tags_is_resource_limit_exceeded_and_adds_nothing(self):
+    def test_adding_beyond_fifty_tags_is_a_validation_exception_and_adds_nothing(self):
+        """AddTags models no error shapes, so the limit is a ValidationException (not the
+        ResourceLimitExceeded that the model gives the creates alone)."""
         given = tags(*[("k%02d" % i, "v") for i in range(48)])
         arn = self.experiment(Tags=given)
-        self.assertClientError("ResourceLimitExceeded", self.sm.add_tags, ResourceArn=arn,
-                               Tags=tags(("n1", "x"), ("n2", "x"), ("n3", "x")))
+        err = self.assertClientError("ValidationException", self.sm.add_tags, ResourceArn=arn,
+                                     Tags=tags(("n1", "x"), ("n2", "x"), ("n3", "x")))
+        self.assertIn("at most 50 tags", err["Error"]["Message"])
         self.assertEqual(self.listed(arn), given)
         out = self.sm.add_tags(ResourceArn=arn, Tags=tags(("n1", "x"), ("n2", "x")))
         self.assertEqual(len(out["Tags"]), 50)
@@ -117,7 +120,7 @@ class TagsTest(LineagedTestCase):
         self.assertEqual(len(out["Tags"]), 50)
         self.assertEqual(out["Tags"][0], {"Key": "k00", "Value": "changed"})
         self.assertEqual(out["Tags"][49], {"Key": "k49", "Value": "too"})
-        err = self.assertClientError("ResourceLimitExceeded", self.sm.add_tags,
+        err = self.assertClientError("ValidationException", self.sm.add_tags,
                                      ResourceArn=arn, Tags=tags(("k50", "v")))
         self.assertTrue(err["Error"]["Message"])
         self.assertEqual(len(self.listed(arn)), 50)
