@@ -203,8 +203,8 @@ static bool finished(const char *status)
                       strcmp(status, "Stopped") == 0);
 }
 
-/* Applies `u` (its node aside) to the entity `cur`, or nothing when the
- * entity already says it all. */
+/* Applies the changes of `u` (not its node: `cur` is the entity) to `cur`,
+ * or nothing when the entity already says it all. */
 static enum ld_err update_entity(struct derive_plan *p, const struct entity *cur,
                                  const struct derive_update *u)
 {
