@@ -134,6 +134,24 @@ class RunSourcesTest(LineagedTestCase):
                          sorted([self.run, first + "-aws-training-job",
                                  second + "-aws-training-job"]))
 
+    def test_a_processing_job_described_later_is_listed_with_its_own_type(self):
+        job = unique_name("prep")
+        done = {
+            "ProcessingJobName": job, "ProcessingJobStatus": "Completed",
+            "ProcessingJobArn": job_arn(self.account, "processing-job", job),
+            "AppSpecification": {"ImageUri": "123.dkr.ecr.us-east-1.amazonaws.com/sklearn:1"},
+            "ProcessingResources": {"ClusterConfig": {"InstanceCount": 1,
+                                                      "InstanceType": "ml.m5.large",
+                                                      "VolumeSizeInGB": 20}},
+            "RoleArn": "arn:aws:iam::123456789012:role/sm",
+            "ExperimentConfig": {"ExperimentName": self.experiment, "TrialName": self.trial,
+                                 "RunName": self.run},
+        }
+        self.assertEqual(deliver(self.account, "DescribeProcessingJob", response=done).status, 200)
+        out = self.sm.describe_trial_component(TrialComponentName=self.run)
+        self.assertEqual(out["Sources"], [{"SourceArn": done["ProcessingJobArn"],
+                                           "SourceType": "SageMakerProcessingJob"}])
+
     def test_a_missing_run_stores_nothing(self):
         job = unique_name("job")
         reply = self.start(job, "no-such-run")
