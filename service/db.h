@@ -96,8 +96,8 @@ int64_t db_int64(const PGresult *res, int row, int col);
 double db_float8(const PGresult *res, int row, int col);
 
 /* Writes a TagList onto entity `entity_id` inside the caller's transaction:
- * a key given again replaces its value; more than 50 tags in all is
- * ResourceLimitExceeded. */
+ * a key given again replaces its value; more than 50 tags in all is a
+ * ValidationException. */
 enum ld_err tags_put(struct request *r, const char *entity_id, const cJSON *tags);
 
 /* A PostgreSQL array literal of `items` (NULL entries are SQL NULL), each

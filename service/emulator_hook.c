@@ -272,8 +272,9 @@ static void own_trial(struct hook *h, struct job *j, size_t component, const cha
 }
 
 /* ExperimentConfig: the component joins the named trial; with an experiment
- * and no trial, a trial of the job's own is made in that experiment. Both must
- * exist beforehand, as the real service requires. A training job a tuning job
+ * and no trial, a trial of the job's own is made in that experiment; the run
+ * named by RunName (its trial component) lists the job in its Sources. All
+ * must exist beforehand, as the real service requires. A training job a tuning job
  * launched (its Describe names the TuningJobArn) joins the tuning job's
  * experiment the same way. */
 static void experiment_config(struct hook *h, struct job *j, size_t component)
@@ -298,10 +299,13 @@ static void experiment_config(struct hook *h, struct job *j, size_t component)
     const char *cp = path_of(h, j->path, "ExperimentConfig");
     const char *experiment = derive_string(p, cfg, cp, "ExperimentName", false);
     const char *trial = derive_string(p, cfg, cp, "TrialName", false);
+    const char *run = derive_string(p, cfg, cp, "RunName", false);
     if (trial)
         derive_membership(p, component, trial, experiment);
     else if (experiment && j->name)
         own_trial(h, j, component, experiment);
+    if (run)
+        derive_run_source(p, component, run);
 }
 
 /* The component's Status.Message in the form jobs give it. */
