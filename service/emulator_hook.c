@@ -64,7 +64,9 @@ static const char *resource_arn(struct hook *h, const char *type, const char *na
 }
 
 /* An ARN member (of the response, or of a Describe document), which the
- * lineage keeps as a Source: "arn:..." within the model's 256 characters. */
+ * lineage keeps as a Source: "arn:..." within the model's 256 characters,
+ * lower-cased as SageMaker's own ARNs lower-case resource names (so a
+ * mixed-case job name still matches the SDK's lower-cased SourceArn). */
 static const char *arn_member(struct hook *h, const cJSON *doc, const char *path, const char *key,
                               bool required)
 {
@@ -73,7 +75,7 @@ static const char *arn_member(struct hook *h, const cJSON *doc, const char *path
         derive_problem(h->p, "%s.%s '%.64s' must be an ARN of at most 256 characters", path, key, arn);
         return NULL;
     }
-    return arn;
+    return arn ? arena_strdup_lower(h->r->arena, arn) : NULL;
 }
 
 static void add_string_parameter(cJSON *params, const char *key, const char *value)
