@@ -349,6 +349,10 @@ static void plan_job(struct hook *h, const struct job_kind *k, bool describe)
     cJSON_AddItemToObject(details, "Parameters", cJSON_Duplicate(j.parameters, 1));
     cJSON_AddItemToObject(details, "InputArtifacts", cJSON_Duplicate(j.input_map, 1));
     const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(j.doc, "ExperimentConfig");
+    /* The run the job reports to; Search records show it (Describe does not). */
+    const char *run = json_str(cfg, "RunName");
+    if (run)
+        cJSON_AddStringToObject(details, "RunName", run);
     const char *display =
         cJSON_GetObjectItemCaseSensitive(cfg, "TrialComponentDisplayName")
             ? derive_name(p, cfg, path_of(h, j.path, "ExperimentConfig"), "TrialComponentDisplayName", 120)
