@@ -1,28 +1,30 @@
 /* The vertex fact cache: shards by id, each behind its own mutex, holding an
  * open-addressed index into a byte pool of entries; a shard that fills up is
- * emptied whole, which bounds memory without bookkeeping per entry. */
+ * emptied whole, which bounds memory without bookkeeping per entry. The
+ * ARNs of a tenant share their first five fields, kept once per shard. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "vertex_cache.h"
 
-enum { SHARDS = 64 };
+enum { SHARDS = 64, PREFIXES = 8, NO_PREFIX = 0xff };
 
 /* An index slot: id 0 is free (identity ids start at 1). */
 struct slot {
     int64_t id;
     int32_t tenant;
-    uint32_t at; /* entry offset in the pool: kind, has-type byte, ARN, NUL, Type, NUL */
+    uint32_t at; /* entry offset in the pool: kind, has-type, prefix, ARN rest, NUL, Type, NUL */
 };
 
 struct shard {
     pthread_mutex_t lock;
     struct slot *slots;
-    size_t mask; /* slot count - 1, a power of two minus one */
-    size_t used;
+    size_t slot_count, used;
     char *pool;
     size_t pool_size, pool_used;
+    uint32_t prefix_at[PREFIXES]; /* ARN prefixes in the pool, each NUL-terminated */
+    size_t prefix_len[PREFIXES], prefixes;
 };
 
 static struct shard shards[SHARDS];
@@ -41,7 +43,8 @@ static struct shard *shard_of(uint64_t h)
 /* The slot holding `id`, or the free one where it would go. */
 static struct slot *probe(const struct shard *s, uint64_t h, int64_t id)
 {
-    for (size_t i = (size_t)(h >> 16) & s->mask;; i = (i + 1) & s->mask)
+    size_t i = (size_t)((((h >> 26) & 0xffffffffULL) * s->slot_count) >> 32);
+    for (;; i = i + 1 == s->slot_count ? 0 : i + 1)
         if (s->slots[i].id == id || s->slots[i].id == 0)
             return &s->slots[i];
 }
@@ -51,21 +54,20 @@ void vertex_cache_setup(size_t bytes)
     size_t per_shard = bytes / SHARDS;
     if (per_shard < 4096 || per_shard > UINT32_MAX)
         return;
-    /* Up to 30% for the index, whose 16-byte slots are at most half used: an
-     * entry (an ARN and a Type) takes some 80 bytes of the rest. */
-    size_t slots = 16;
-    while (slots * 2 * sizeof(struct slot) <= per_shard / 10 * 3)
-        slots *= 2;
+    /* 40% for the index, whose 16-byte slots are at most half used, the rest
+     * for the entries (the rest of an ARN past its prefix, and a Type: some
+     * 45 bytes), so that both fill at about the same pace. */
+    size_t slot_count = per_shard / 10 * 4 / sizeof(struct slot);
     for (int i = 0; i < SHARDS; i++) {
         struct shard *s = &shards[i];
         pthread_mutex_init(&s->lock, NULL);
         /* Untouched pages of these large blocks cost no memory until used. */
-        s->slots = calloc(slots, sizeof *s->slots);
-        s->mask = slots - 1;
+        s->slots = calloc(slot_count, sizeof *s->slots);
+        s->slot_count = slot_count;
         s->used = 0;
-        s->pool_size = per_shard - slots * sizeof *s->slots;
+        s->pool_size = per_shard - slot_count * sizeof *s->slots;
         s->pool = malloc(s->pool_size);
-        s->pool_used = 0;
+        s->pool_used = s->prefixes = 0;
         if (!s->slots || !s->pool)
             abort();
     }
@@ -96,41 +98,82 @@ bool vertex_cache_get(struct arena *a, int32_t tenant, int64_t id, int *kind, co
     bool hit = slot->id == id && slot->tenant == tenant;
     if (hit) {
         /* Copied while locked: the entry is gone once its shard empties. */
-        const char *e = s->pool + slot->at;
+        const char *e = s->pool + slot->at, *rest = e + 3;
+        size_t p = (unsigned char)e[2], head = p == NO_PREFIX ? 0 : s->prefix_len[p];
+        size_t rest_len = strlen(rest);
+        char *out = arena_alloc(a, head + rest_len + 1);
+        if (head)
+            memcpy(out, s->pool + s->prefix_at[p], head);
+        memcpy(out + head, rest, rest_len + 1);
         *kind = (unsigned char)e[0];
-        *arn = arena_strdup(a, e + 2);
-        *type = e[1] ? arena_strdup(a, e + 2 + strlen(e + 2) + 1) : NULL;
+        *arn = out;
+        *type = e[1] ? arena_strdup(a, rest + rest_len + 1) : NULL;
     }
     pthread_mutex_unlock(&s->lock);
     return hit;
+}
+
+/* The length of the ARN's first five fields with their colons
+ * ("arn:aws:sagemaker:us-east-1:123456789012:"), 0 when it has fewer. */
+static size_t prefix_length(const char *arn)
+{
+    int colons = 0;
+    for (const char *c = arn; *c; c++)
+        if (*c == ':' && ++colons == 5)
+            return (size_t)(c - arn) + 1;
+    return 0;
+}
+
+/* The shard's index of the ARN prefix of length `n`, added when there is
+ * room for it, else NO_PREFIX. */
+static size_t prefix_of(struct shard *s, const char *arn, size_t n)
+{
+    if (!n)
+        return NO_PREFIX;
+    for (size_t p = 0; p < s->prefixes; p++)
+        if (s->prefix_len[p] == n && memcmp(s->pool + s->prefix_at[p], arn, n) == 0)
+            return p;
+    if (s->prefixes == PREFIXES || s->pool_used + n + 1 > s->pool_size)
+        return NO_PREFIX;
+    memcpy(s->pool + s->pool_used, arn, n);
+    s->pool[s->pool_used + n] = '\0';
+    s->prefix_at[s->prefixes] = (uint32_t)s->pool_used;
+    s->prefix_len[s->prefixes] = n;
+    s->pool_used += n + 1;
+    return s->prefixes++;
 }
 
 void vertex_cache_put(int32_t tenant, int64_t id, int kind, const char *arn, const char *type)
 {
     if (!enabled || id <= 0 || kind < 0 || kind > 255)
         return;
-    size_t arn_len = strlen(arn), type_len = type ? strlen(type) : 0;
-    size_t need = 2 + arn_len + 1 + type_len + 1;
+    size_t arn_len = strlen(arn), type_len = type ? strlen(type) : 0, head = prefix_length(arn);
     uint64_t h = hash_of(id);
     struct shard *s = shard_of(h);
-    if (need > s->pool_size / 16)
+    if (3 + arn_len + 1 + type_len + 1 + head + 1 > s->pool_size / 16)
         return; /* never an ARN or Type the model allows */
     pthread_mutex_lock(&s->lock);
     struct slot *slot = probe(s, h, id);
     if (slot->id != id) {
-        if (2 * (s->used + 1) > s->mask + 1 || s->pool_used + need > s->pool_size) {
-            memset(s->slots, 0, (s->mask + 1) * sizeof *s->slots);
-            s->used = s->pool_used = 0;
+        /* Room for the entry and, at worst, its prefix; else start over. */
+        if (2 * (s->used + 1) > s->slot_count ||
+            s->pool_used + 3 + arn_len + 1 + type_len + 1 + head + 1 > s->pool_size) {
+            memset(s->slots, 0, s->slot_count * sizeof *s->slots);
+            s->used = s->pool_used = s->prefixes = 0;
             slot = probe(s, h, id);
         }
+        size_t p = prefix_of(s, arn, head);
+        const char *rest = p == NO_PREFIX ? arn : arn + head;
+        size_t rest_len = p == NO_PREFIX ? arn_len : arn_len - head;
         char *e = s->pool + s->pool_used;
         e[0] = (char)kind;
         e[1] = type != NULL;
-        memcpy(e + 2, arn, arn_len + 1);
+        e[2] = (char)p;
+        memcpy(e + 3, rest, rest_len + 1);
         if (type)
-            memcpy(e + 2 + arn_len + 1, type, type_len + 1);
+            memcpy(e + 3 + rest_len + 1, type, type_len + 1);
         *slot = (struct slot){.id = id, .tenant = tenant, .at = (uint32_t)s->pool_used};
-        s->pool_used += need;
+        s->pool_used += 3 + rest_len + 1 + (type ? type_len + 1 : 0);
         s->used++;
     }
     pthread_mutex_unlock(&s->lock);

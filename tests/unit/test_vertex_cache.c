@@ -87,3 +87,29 @@ Test(vertex_cache, a_disabled_cache_misses)
     const char *arn, *type;
     cr_assert_not(vertex_cache_get(a, 1, 5, &kind, &arn, &type));
 }
+
+Test(vertex_cache, arns_of_many_accounts_and_without_a_prefix_come_back_whole)
+{
+    /* More ARN prefixes than a shard keeps once: the others are kept whole. */
+    char arn[96];
+    for (int64_t id = 1; id <= 2000; id++) {
+        snprintf(arn, sizeof arn, "arn:aws:sagemaker:us-east-1:%012lld:context/c-%lld", (long long)(id % 40),
+                 (long long)id);
+        vertex_cache_put((int32_t)(id % 40), id, 6, arn, "Endpoint");
+    }
+    vertex_cache_put(1, 5000, 4, "no-colons-here", "Model");
+    for (int64_t id = 1; id <= 2000; id++) {
+        int kind;
+        const char *got, *type;
+        cr_assert(vertex_cache_get(a, (int32_t)(id % 40), id, &kind, &got, &type));
+        snprintf(arn, sizeof arn, "arn:aws:sagemaker:us-east-1:%012lld:context/c-%lld", (long long)(id % 40),
+                 (long long)id);
+        cr_assert_str_eq(got, arn);
+        cr_assert_str_eq(type, "Endpoint");
+        cr_assert_eq(kind, 6);
+    }
+    int kind;
+    const char *got, *type;
+    cr_assert(vertex_cache_get(a, 1, 5000, &kind, &got, &type));
+    cr_assert_str_eq(got, "no-colons-here");
+}
