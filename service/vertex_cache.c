@@ -115,13 +115,16 @@ bool vertex_cache_get(struct arena *a, int32_t tenant, int64_t id, int *kind, co
 
 /* The length of the ARN's first five fields with their colons
  * ("arn:aws:sagemaker:us-east-1:123456789012:"), 0 when it has fewer. */
-static size_t prefix_length(const char *arn)
+static size_t prefix_length(const char *arn, size_t len)
 {
-    int colons = 0;
-    for (const char *c = arn; *c; c++)
-        if (*c == ':' && ++colons == 5)
-            return (size_t)(c - arn) + 1;
-    return 0;
+    size_t at = 0;
+    for (int colons = 0; colons < 5; colons++) {
+        const char *c = memchr(arn + at, ':', len - at);
+        if (!c)
+            return 0;
+        at = (size_t)(c - arn) + 1;
+    }
+    return at;
 }
 
 /* The shard's index of the ARN prefix of length `n`, added when there is
@@ -147,7 +150,7 @@ void vertex_cache_put(int32_t tenant, int64_t id, int kind, const char *arn, con
 {
     if (!enabled || id <= 0 || kind < 0 || kind > 255)
         return;
-    size_t arn_len = strlen(arn), type_len = type ? strlen(type) : 0, head = prefix_length(arn);
+    size_t arn_len = strlen(arn), type_len = type ? strlen(type) : 0, head = prefix_length(arn, arn_len);
     uint64_t h = hash_of(id);
     struct shard *s = shard_of(h);
     if (3 + arn_len + 1 + type_len + 1 + head + 1 > s->pool_size / 16)
