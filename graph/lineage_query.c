@@ -44,11 +44,15 @@ static bool matches(const struct graph_vertex *v, const struct lineage_filters *
            (!want || !want->child || properties_match(v->properties, want));
 }
 
+bool lineage_filters_read_details(const struct lineage_filters *f)
+{
+    return f->has_created_before || f->has_created_after || f->has_modified_before || f->has_modified_after ||
+           (f->properties && strcmp(f->properties, "{}") != 0);
+}
+
 bool lineage_filters_empty(const struct lineage_filters *f)
 {
-    return !f->type_count && !f->lineage_type_count && !f->has_created_before && !f->has_created_after &&
-           !f->has_modified_before && !f->has_modified_after &&
-           (!f->properties || strcmp(f->properties, "{}") == 0);
+    return !f->type_count && !f->lineage_type_count && !lineage_filters_read_details(f);
 }
 
 /* qsort has no context argument: the walk being ordered, per thread. */

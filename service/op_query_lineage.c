@@ -80,12 +80,13 @@ enum ld_err op_query_lineage(struct request *r, const cJSON *in, cJSON *out)
     struct graph_walk walk;
     struct walk_options opt = {
         .direction = dir, .max_depth = depth, .budget = WALK_BUDGET, .vertices_only = !include_edges};
-    /* Without filters only ARNs and types are read; without edges too, only
-     * the page's: the walk's positions count the start, which such a page
-     * never holds. */
-    if (lineage_filters_empty(&filters)) {
-        opt.detail_from = include_edges ? 0 : first + 1;
-        opt.detail_to = include_edges ? SIZE_MAX : first + (size_t)limit + 1;
+    /* Without filters on times or properties only ARNs and types are read;
+     * without any filter nor edges, only the page's: the walk's positions
+     * count the start, which such a page never holds. */
+    if (!lineage_filters_read_details(&filters)) {
+        bool every = include_edges || !lineage_filters_empty(&filters);
+        opt.detail_from = every ? 0 : first + 1;
+        opt.detail_to = every ? SIZE_MAX : first + (size_t)limit + 1;
     }
     if ((e = graph_walk(r, start, &opt, &walk)) != LD_OK)
         return e;

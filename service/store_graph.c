@@ -8,6 +8,7 @@
 #include "db.h"
 #include "lineaged/store.h"
 #include "store_graph.h"
+#include "vertex_cache.h"
 
 /* The frontier's ids as an int8[] parameter. */
 static const char *id_array(struct request *r, const int64_t *ids, size_t n)
@@ -18,20 +19,21 @@ static const char *id_array(struct request *r, const int64_t *ids, size_t n)
     return db_param_array(r, items, n, false);
 }
 
-/* The QueryLineage Type of each kind of vertex: a component shows its job
- * kind without the SageMaker prefix (cut without a regular expression, which
- * costs more per row), an experiment is a context; then the details filters
- * read, each wrapped by `when` (a condition, or "true") so that a statement
- * may leave them out. The LineageType follows from the kind (lineage_type_of). */
-#define VERTEX_COLUMNS_WHEN(when)                                                                            \
+/* The facts of a vertex that never change (see vertex_cache.h): its id,
+ * kind, ARN and QueryLineage Type. A component shows its job kind without
+ * the SageMaker prefix (cut without a regular expression, which costs more
+ * per row), an experiment is a context. The LineageType follows from the
+ * kind (lineage_type_of). */
+#define VERTEX_FACTS                                                                                         \
     "id, kind, arn, case kind when 1 then 'Experiment'"                                                      \
     " when 3 then coalesce(case when starts_with(source_type, 'SageMaker') then substr(source_type, 10)"     \
     " else source_type end, 'TrialComponent')"                                                               \
-    " else vertex_type end,"                                                                                 \
-    " case when " when " then (extract(epoch from created_at) * 1000)::int8 end,"                            \
-    " case when " when " then (extract(epoch from modified_at) * 1000)::int8 end,"                           \
-    " case when " when " then (details->'Properties')::text end, case when " when " then name end"
-#define VERTEX_COLUMNS VERTEX_COLUMNS_WHEN("true")
+    " else vertex_type end"
+/* The facts, then the details filters read. */
+#define VERTEX_COLUMNS                                                                                       \
+    VERTEX_FACTS                                                                                             \
+    ", (extract(epoch from created_at) * 1000)::int8, (extract(epoch from modified_at) * 1000)::int8,"       \
+    " (details->'Properties')::text, name"
 
 /* The QueryLineage LineageType of a kind of vertex. */
 static const char *lineage_type_of(int kind)
@@ -55,15 +57,21 @@ static const char *text_ref(const PGresult *res, int row, int col)
     return PQgetisnull(res, row, col) ? NULL : PQgetvalue(res, row, col);
 }
 
-/* Reads the VERTEX_COLUMNS that start at column `col` of `row`; its strings
- * are the result's. Without details the times are NULL: 0, not parsed. */
-static void vertex_from_row(const PGresult *res, int row, int col, struct graph_vertex *v)
+/* Reads the VERTEX_FACTS that start at column `col` of `row`; its strings
+ * are the result's. */
+static void facts_from_row(const PGresult *res, int row, int col, struct graph_vertex *v)
 {
     v->id = db_int64(res, row, col);
     v->kind = (int)db_int64(res, row, col + 1);
     v->arn = text_ref(res, row, col + 2);
     v->type = text_ref(res, row, col + 3);
     v->lineage_type = lineage_type_of(v->kind);
+}
+
+/* Reads the VERTEX_COLUMNS that start at column `col` of `row`, as above. */
+static void vertex_from_row(const PGresult *res, int row, int col, struct graph_vertex *v)
+{
+    facts_from_row(res, row, col, v);
     v->created_ms = PQgetisnull(res, row, col + 4) ? 0 : db_int64(res, row, col + 4);
     v->modified_ms = PQgetisnull(res, row, col + 5) ? 0 : db_int64(res, row, col + 5);
     v->properties = text_ref(res, row, col + 6);
@@ -121,10 +129,9 @@ static const char *const adjacent_edges_sql[] = {
  * against the ids seen so far keeps each level linear, and the associations
  * are read from their index alone (sql/014). The recursion stops past the
  * depth ($3) or once it holds more than the budget ($4). A row per vertex:
- * depth, id and, for the levels that hold a position in [$5, $6) of the
- * walk's order (the start at 0), its columns ("offset 0" keeps that test a
- * gate before the entity read, not a filter after it), with details when $7,
- * unless the walk passed the budget. */
+ * depth, id and, in the statements that read them, its VERTEX_COLUMNS
+ * ("offset 0" keeps the budget test a gate before the entity read, not a
+ * filter after it), unless the walk passed the budget. */
 #define REACH_LEVELS(far_ends)                                                                               \
     "with recursive lv (depth, ids, seen) as (select 0, array[s.id], array[s.id] from entity s"              \
     " where s.tenant_id = $2 and s.arn = lower($1) and s.kind <> 2 union all"                                \
@@ -135,40 +142,116 @@ static const char *const adjacent_edges_sql[] = {
 /* Whether the walk kept within the budget: a walk past it reads no
  * vertex's columns and no edge, as its caller answers with an error. */
 #define WITHIN_BUDGET "(select max(cardinality(seen)) from lv) <= $4::int8"
+#define ID_ROWS(more) " select lv.depth, i.vid" more " from lv cross join unnest(lv.ids) i (vid)"
 #define VERTEX_ROWS(more)                                                                                    \
-    " select lv.depth, i.vid, v.*" more " from lv cross join unnest(lv.ids) i (vid) left join lateral "      \
-    "(select " VERTEX_COLUMNS_WHEN(                                                                          \
-        "$7") " from entity where id = i.vid and cardinality(lv.seen) > $5::int8"                            \
-              " and cardinality(lv.seen) - cardinality(lv.ids) < $6::int8 and " WITHIN_BUDGET                \
-              " offset 0) v on true"
+    " select lv.depth, i.vid, v.*" more " from lv cross join unnest(lv.ids) i (vid) left join lateral"       \
+    " (select " VERTEX_COLUMNS " from entity where id = i.vid and " WITHIN_BUDGET " offset 0) v on true"
 #define FAR_ENDS(near, far) "select a." far " as id from association a where a." near " = any(lv.ids)"
-/* With edges, after the vertex rows (their last three columns NULL): a row
- * per association from a vertex closer than the depth limit (`near`) to one
- * of the walk, unless the walk passed the budget. */
+#define BOTH_ENDS                                                                                            \
+    FAR_ENDS("source_id", "destination_id") " union all " FAR_ENDS("destination_id", "source_id")
+/* With edges, after the vertex rows (their `nulls` where a vertex row has
+ * its id and columns): a row per association from a vertex closer than the
+ * depth limit (`near`) to one of the walk, unless the walk passed the budget. */
 #define WALKED ", w as (select lv.depth, i.vid from lv cross join unnest(lv.ids) i (vid))"
-#define EDGE_ROWS(near, far)                                                                                 \
-    " union all select null, null, null, null, null, null, null, null, null, null, a.source_id,"             \
-    " a.destination_id, a.association_type from w n join association a on a." near " = n.vid join w f"       \
-    " on f.vid = a." far " where n.depth < $3 and " WITHIN_BUDGET
+#define EDGE_ROWS(nulls, near, far)                                                                          \
+    " union all select null, null, " nulls " a.source_id, a.destination_id, a.association_type from w n"     \
+    " join association a on a." near " = n.vid join w f on f.vid = a." far                                   \
+    " where n.depth < $3 and " WITHIN_BUDGET
 #define EDGE_COLUMNS ", null::int8, null::int8, null::text"
+/* In each direction, the vertex rows `rows`, then with edges the edge rows. */
+#define REACH_VERTICES(rows)                                                                                 \
+    {                                                                                                        \
+        [WALK_BOTH] = REACH_LEVELS(BOTH_ENDS) rows(""),                                                      \
+        [WALK_ASCENDANTS] = REACH_LEVELS(FAR_ENDS("destination_id", "source_id")) rows(""),                  \
+        [WALK_DESCENDANTS] = REACH_LEVELS(FAR_ENDS("source_id", "destination_id")) rows(""),                 \
+    }
+#define REACH_EDGES(rows, nulls)                                                                             \
+    {                                                                                                        \
+        [WALK_BOTH] = REACH_LEVELS(BOTH_ENDS) WALKED rows(EDGE_COLUMNS)                                      \
+            EDGE_ROWS(nulls, "source_id", "destination_id") EDGE_ROWS(nulls, "destination_id", "source_id"), \
+        [WALK_ASCENDANTS] = REACH_LEVELS(FAR_ENDS("destination_id", "source_id")) WALKED rows(EDGE_COLUMNS)  \
+            EDGE_ROWS(nulls, "destination_id", "source_id"),                                                 \
+        [WALK_DESCENDANTS] = REACH_LEVELS(FAR_ENDS("source_id", "destination_id")) WALKED rows(EDGE_COLUMNS) \
+            EDGE_ROWS(nulls, "source_id", "destination_id"),                                                 \
+    }
 
-static const char *const reach_sql[][3] = {
-    {
-        [WALK_BOTH] = REACH_LEVELS(FAR_ENDS("source_id", "destination_id") " union all " FAR_ENDS(
-            "destination_id", "source_id")) VERTEX_ROWS(""),
-        [WALK_ASCENDANTS] = REACH_LEVELS(FAR_ENDS("destination_id", "source_id")) VERTEX_ROWS(""),
-        [WALK_DESCENDANTS] = REACH_LEVELS(FAR_ENDS("source_id", "destination_id")) VERTEX_ROWS(""),
-    },
-    {
-        [WALK_BOTH] = REACH_LEVELS(FAR_ENDS("source_id", "destination_id") " union all " FAR_ENDS(
-            "destination_id", "source_id")) WALKED VERTEX_ROWS(EDGE_COLUMNS)
-            EDGE_ROWS("source_id", "destination_id") EDGE_ROWS("destination_id", "source_id"),
-        [WALK_ASCENDANTS] = REACH_LEVELS(FAR_ENDS("destination_id", "source_id"))
-            WALKED VERTEX_ROWS(EDGE_COLUMNS) EDGE_ROWS("destination_id", "source_id"),
-        [WALK_DESCENDANTS] = REACH_LEVELS(FAR_ENDS("source_id", "destination_id"))
-            WALKED VERTEX_ROWS(EDGE_COLUMNS) EDGE_ROWS("source_id", "destination_id"),
-    },
+/* [with the vertices' columns][with edges][direction] */
+static const char *const reach_sql[2][2][3] = {
+    {REACH_VERTICES(ID_ROWS), REACH_EDGES(ID_ROWS, "")},
+    {REACH_VERTICES(VERTEX_ROWS),
+     REACH_EDGES(VERTEX_ROWS, "null, null, null, null, null, null, null, null,")},
 };
+
+/* Runs a statement that looks up an array of ids. Its generic plan (index
+ * lookups per id) suits any array; a custom plan costs the planner a look at
+ * every id (70 ms for 80,000) only to choose a sequential scan. */
+static PGresult *run_by_ids(struct request *r, const char *sql, int n, const char *const *vals)
+{
+    return db_run_set(r, "plan_cache_mode", "force_generic_plan", sql, n, vals);
+}
+
+static int by_id(const void *a, const void *b)
+{
+    const struct graph_vertex *x = *(struct graph_vertex *const *)a, *y = *(struct graph_vertex *const *)b;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Fills in the facts of the walk's vertices at positions [from, to) of its
+ * order by depth (the start at 0): from the cache, and those it misses in
+ * one read, which the cache then keeps. A vertex the read does not find
+ * keeps its id alone (ARN ""). */
+static enum ld_err fill_facts(struct request *r, int32_t tenant, struct graph_vertex *v, size_t n,
+                              size_t from, size_t to)
+{
+    int deepest = 0;
+    for (size_t i = 0; i < n; i++)
+        if (v[i].depth > deepest)
+            deepest = v[i].depth;
+    /* Level d holds the positions [first[d], first[d + 1]). */
+    size_t *first = arena_alloc(r->arena, ((size_t)deepest + 2) * sizeof *first);
+    for (size_t i = 0; i < n; i++)
+        first[v[i].depth + 1]++;
+    for (int d = 0; d <= deepest; d++)
+        first[d + 1] += first[d];
+    const char **missed = arena_alloc(r->arena, (n ? n : 1) * sizeof *missed);
+    struct graph_vertex **missed_at = arena_alloc(r->arena, (n ? n : 1) * sizeof *missed_at);
+    size_t misses = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct graph_vertex *x = &v[i];
+        if (first[x->depth + 1] <= from || first[x->depth] >= to)
+            continue;
+        if (vertex_cache_get(r->arena, tenant, x->id, &x->kind, &x->arn, &x->type)) {
+            x->lineage_type = lineage_type_of(x->kind);
+            continue;
+        }
+        missed[misses] = db_param_int(r, x->id);
+        missed_at[misses++] = x;
+    }
+    if (!misses)
+        return LD_OK;
+    const char *vals[] = {db_param_int(r, tenant), db_param_array(r, missed, misses, false)};
+    PGresult *res = run_by_ids(
+        r, "select " VERTEX_FACTS " from entity where tenant_id = $1 and id = any($2::int8[]) and kind <> 2",
+        2, vals);
+    if (!res)
+        return r->error;
+    /* The rows in any order: matched to the vertices through a sorted copy. */
+    qsort(missed_at, misses, sizeof *missed_at, by_id);
+    for (int row = 0; row < PQntuples(res); row++) {
+        struct graph_vertex facts;
+        facts_from_row(res, row, 0, &facts);
+        vertex_cache_put(tenant, facts.id, facts.kind, facts.arn, facts.type);
+        struct graph_vertex key = {.id = facts.id}, *k = &key;
+        struct graph_vertex **at = bsearch(&k, missed_at, misses, sizeof *missed_at, by_id);
+        if (at) {
+            (*at)->kind = facts.kind;
+            (*at)->arn = facts.arn;
+            (*at)->type = facts.type;
+            (*at)->lineage_type = facts.lineage_type;
+        }
+    }
+    return LD_OK;
+}
 
 enum ld_err store_graph_reach(struct request *r, const char *arn, const struct walk_options *opt,
                               struct graph_vertex **out, size_t *count, struct graph_edge **edges,
@@ -179,44 +262,36 @@ enum ld_err store_graph_reach(struct request *r, const char *arn, const struct w
     enum ld_err e = db_tenant(r, false, &tenant);
     if (e != LD_OK || !tenant)
         return e;
-    size_t to = opt->detail_to && opt->detail_to < INT64_MAX ? opt->detail_to : INT64_MAX;
-    const char *vals[] = {arn,
-                          db_param_int(r, tenant),
-                          db_param_int(r, opt->max_depth),
-                          db_param_int(r, (int64_t)opt->budget),
-                          db_param_int(r, (int64_t)opt->detail_from),
-                          db_param_int(r, (int64_t)to),
-                          opt->detail_to ? "false" : "true"};
-    PGresult *res = db_run(r, reach_sql[!opt->vertices_only][opt->direction], 7, vals, NULL);
+    bool columns = opt->detail_to == 0;
+    const char *vals[] = {arn, db_param_int(r, tenant), db_param_int(r, opt->max_depth),
+                          db_param_int(r, (int64_t)opt->budget)};
+    PGresult *res = db_run(r, reach_sql[columns][!opt->vertices_only][opt->direction], 4, vals, NULL);
     if (!res)
         return r->error;
     size_t rows = (size_t)PQntuples(res);
+    int edge_col = PQnfields(res) - 3;
     *out = arena_alloc(r->arena, (rows ? rows : 1) * sizeof **out);
     *edges = arena_alloc(r->arena, (rows ? rows : 1) * sizeof **edges);
     for (size_t i = 0; i < rows; i++) {
         int row = (int)i;
         if (PQgetisnull(res, row, 1)) { /* an edge */
-            (*edges)[(*edge_count)++] = (struct graph_edge){.source_id = db_int64(res, row, 10),
-                                                            .destination_id = db_int64(res, row, 11),
-                                                            .type = text_ref(res, row, 12)};
+            (*edges)[(*edge_count)++] =
+                (struct graph_edge){.source_id = db_int64(res, row, edge_col),
+                                    .destination_id = db_int64(res, row, edge_col + 1),
+                                    .type = text_ref(res, row, edge_col + 2)};
             continue;
         }
         struct graph_vertex *v = &(*out)[(*count)++];
-        if (PQgetisnull(res, row, 2))
+        if (!columns || PQgetisnull(res, row, 2))
             *v = (struct graph_vertex){.id = db_int64(res, row, 1), .arn = ""};
         else
             vertex_from_row(res, row, 2, v);
         v->depth = (int)db_int64(res, row, 0);
     }
-    return LD_OK;
-}
-
-/* Runs a statement that looks up an array of ids. Its generic plan (index
- * lookups per id) suits any array; a custom plan costs the planner a look at
- * every id (70 ms for 80,000) only to choose a sequential scan. */
-static PGresult *run_by_ids(struct request *r, const char *sql, int n, const char *const *vals)
-{
-    return db_run_set(r, "plan_cache_mode", "force_generic_plan", sql, n, vals);
+    /* Past the budget the caller answers with an error: no facts needed. */
+    if (columns || *count > opt->budget)
+        return LD_OK;
+    return fill_facts(r, tenant, *out, *count, opt->detail_from, opt->detail_to);
 }
 
 enum ld_err store_graph_adjacent(struct request *r, int32_t tenant, const int64_t *ids, size_t n,

@@ -25,7 +25,8 @@ enum ld_err store_graph_vertices(struct request *r, int32_t tenant, const int64_
 
 /* A whole walk of the live graph from the vertex with ARN `arn` in the
  * caller's scope as `opt` says (direction, depth, budget, detail window), in
- * one statement: each vertex within the depth with its depth (the start at
+ * one statement (and, with a detail window, one more for the facts the
+ * vertex cache lacks, which it then keeps): each vertex within the depth with its depth (the start at
  * 0), none when the start is absent, and unless opt->vertices_only every
  * association from a vertex closer than the depth to one of the walk, in the
  * walk's direction (both ways for WALK_BOTH, where one may come twice). It

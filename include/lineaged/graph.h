@@ -93,6 +93,10 @@ struct lineage_filters {
 /* Whether `f` selects every vertex (no field set). */
 bool lineage_filters_empty(const struct lineage_filters *f);
 
+/* Whether `f` reads more of a vertex than its Type and LineageType: its
+ * times or its properties. */
+bool lineage_filters_read_details(const struct lineage_filters *f);
+
 /* QueryLineage's answer before paging: vertex indexes into the walk in result
  * order (depth, then ARN) and, per returned edge, its index and the result
  * position of its later end. */

@@ -946,6 +946,25 @@ class VertexAndScopeTest(QueryLineageTestCase):
                                  [near] if include_edges else [])
                 self.assertEqual(out["Edges"], [])
 
+    def test_a_vertex_deleted_after_a_walk_met_it_is_never_returned(self):
+        # The daemon keeps the ARNs and Types of the vertices it has walked; whether a
+        # vertex and an association are still there comes from the database on every walk.
+        a, b, c = (self.sm.create_artifact(Source={"SourceUri": unique_uri()},
+                                           ArtifactType="DataSet")["ArtifactArn"] for _ in "abc")
+        self.sm.add_association(SourceArn=a, DestinationArn=b)
+        self.sm.add_association(SourceArn=b, DestinationArn=c)
+        for include_edges in (False, True):
+            out = self.sm.query_lineage(StartArns=[a], Direction="Descendants", IncludeEdges=include_edges)
+            self.assertEqual([v["Arn"] for v in out["Vertices"]], ([a] if include_edges else []) + [b, c])
+        self.sm.delete_artifact(ArtifactArn=c)
+        self.sm.delete_association(SourceArn=a, DestinationArn=b)
+        for start, include_edges in itertools.product((a, b), (False, True)):
+            with self.subTest(start=start, include_edges=include_edges):
+                out = self.sm.query_lineage(StartArns=[start], IncludeEdges=include_edges)
+                self.assertEqual(out["Vertices"], [{"Arn": start, "Type": "DataSet", "LineageType": "Artifact"}]
+                                 if include_edges else [])
+                self.assertEqual(out["Edges"], [])
+
     def test_lineage_type_filter_on_trial_components(self):
         out = self.sm.query_lineage(StartArns=[self.g.arn["hub"]],
                                     Filters={"LineageTypes": ["TrialComponent"]})

@@ -82,6 +82,22 @@ Test(lineage_query, filters_choose_and_lists_or)
     cr_assert_str_eq(arn_at(&s, 0), "arn:x");
 }
 
+Test(lineage_query, only_time_and_property_filters_read_details)
+{
+    const char *types[] = {"DataSet"};
+    struct lineage_filters none = {0}, by_type = {.types = types, .type_count = 1},
+                           by_lineage_type = {.lineage_types = types, .lineage_type_count = 1},
+                           empty_properties = {.properties = "{}"},
+                           by_property = {.properties = "{\"team\":\"red\"}"},
+                           by_time = {.has_modified_after = true, .modified_after = 1};
+    cr_assert(lineage_filters_empty(&none) && !lineage_filters_read_details(&none));
+    cr_assert(lineage_filters_empty(&empty_properties) && !lineage_filters_read_details(&empty_properties));
+    cr_assert(!lineage_filters_empty(&by_type) && !lineage_filters_read_details(&by_type));
+    cr_assert(!lineage_filters_empty(&by_lineage_type) && !lineage_filters_read_details(&by_lineage_type));
+    cr_assert(!lineage_filters_empty(&by_property) && lineage_filters_read_details(&by_property));
+    cr_assert(!lineage_filters_empty(&by_time) && lineage_filters_read_details(&by_time));
+}
+
 Test(lineage_query, with_edges_keeps_every_shortest_path_and_the_edges_between_kept_vertices)
 {
     const char *types[] = {"DataSet"};
