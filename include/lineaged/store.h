@@ -324,8 +324,8 @@ struct search_hit {
     const char *related;
 };
 
-/* Runs one Search page for the caller's tenant (filling spec->tenant and
- * spec->columns): `hits` in order, the capped total (see SEARCH_TOTAL_CAP)
+/* Runs one Search page for the caller's tenant (filling spec->tenant):
+ * `hits` in order, the capped total (see SEARCH_TOTAL_CAP)
  * and the next page's token (NULL on the last page). An invalid expression,
  * sort or token is a ValidationException naming it. */
 enum ld_err store_search(struct request *r, struct search_spec *spec, struct search_hit **hits, size_t *n,
