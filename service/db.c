@@ -649,7 +649,15 @@ const char *db_text(struct request *r, const PGresult *res, int row, int col)
 
 int64_t db_int64(const PGresult *res, int row, int col)
 {
-    return strtoll(PQgetvalue(res, row, col), NULL, 10);
+    /* PostgreSQL prints an integer as an optional '-' and digits: read them
+     * without strtoll's locale and base machinery (a page of metric
+     * summaries reads thousands). */
+    const char *p = PQgetvalue(res, row, col);
+    bool negative = *p == '-';
+    uint64_t v = 0;
+    for (p += negative; *p >= '0' && *p <= '9'; p++)
+        v = v * 10 + (uint64_t)(*p - '0');
+    return negative ? (int64_t)(0 - v) : (int64_t)v;
 }
 
 double db_float8(const PGresult *res, int row, int col)

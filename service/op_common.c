@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "json_io.h"
 #include "lineaged/export.h"
@@ -47,15 +48,24 @@ enum ld_err op_delete_entity(struct request *r, cJSON *out, enum entity_kind k, 
     return err;
 }
 
-void op_put_detail(cJSON *details, const char *key, cJSON *out)
+void op_details_split(struct request *r, const char *text, struct op_details *d)
 {
-    cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(details, key);
-    if (v && cJSON_IsObject(v) && !v->child) {
-        cJSON_Delete(v);
-        v = NULL;
-    }
-    if (v)
-        cJSON_AddItemToObjectCS(out, key, v);
+    d->n = json_object_members(r->arena, text, d->names, d->values, sizeof d->names / sizeof d->names[0]);
+}
+
+const char *op_detail(const struct op_details *d, const char *key)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (strcmp(d->names[i], key) == 0)
+            return d->values[i];
+    return NULL;
+}
+
+void op_put_detail(const struct op_details *d, const char *key, cJSON *out)
+{
+    const char *v = op_detail(d, key);
+    if (v && strcmp(v, "{}") != 0)
+        json_put_raw(out, key, v, false); /* compact already */
 }
 
 enum ld_err op_view_details(struct request *r, struct lineage_view *view, const int64_t *as_of)

@@ -30,17 +30,6 @@ static int find_resource(struct request *r, const char *resource)
     return -1;
 }
 
-/* Adds the JSON array text `text` under `key` (nothing for NULL): the parsed
- * tree itself, which `out` then owns. */
-static void put_array_text(cJSON *out, const char *key, const char *text)
-{
-    cJSON *v = text ? cJSON_Parse(text) : NULL;
-    if (cJSON_IsArray(v))
-        cJSON_AddItemToObject(out, key, v);
-    else
-        cJSON_Delete(v);
-}
-
 static void put_record(struct request *r, enum entity_kind kind, const struct search_hit *h, cJSON *rec)
 {
     if (kind == KIND_EXPERIMENT)
@@ -49,8 +38,10 @@ static void put_record(struct request *r, enum entity_kind kind, const struct se
         op_write_trial(r, &h->entity, rec);
     else
         op_write_trial_component(r, &h->entity, rec);
-    put_array_text(rec, "Tags", h->tags);
-    put_array_text(rec, kind == KIND_TRIAL ? "TrialComponentSummaries" : "Parents", h->related);
+    if (h->tags)
+        json_put_raw(rec, "Tags", h->tags, true);
+    if (h->related)
+        json_put_raw(rec, kind == KIND_TRIAL ? "TrialComponentSummaries" : "Parents", h->related, true);
 }
 
 enum ld_err op_search(struct request *r, const cJSON *in, cJSON *out)

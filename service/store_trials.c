@@ -88,12 +88,12 @@ enum ld_err store_metric_summaries(struct request *r, const int64_t *component_i
         json_put_str(m, "MetricName", name);
         json_put_str(m, "SourceArn", source);
         json_put_time(m, "TimeStamp", total.max_ts_ms);
-        cJSON_AddNumberToObject(m, "Max", total.max);
-        cJSON_AddNumberToObject(m, "Min", total.min);
-        cJSON_AddNumberToObject(m, "Last", total.last_value);
-        cJSON_AddNumberToObject(m, "Count", (double)total.count);
-        cJSON_AddNumberToObject(m, "Avg", total.mean);
-        cJSON_AddNumberToObject(m, "StdDev", metric_stddev(&total));
+        cJSON_AddItemToObjectCS(m, "Max", cJSON_CreateNumber(total.max));
+        cJSON_AddItemToObjectCS(m, "Min", cJSON_CreateNumber(total.min));
+        cJSON_AddItemToObjectCS(m, "Last", cJSON_CreateNumber(total.last_value));
+        cJSON_AddItemToObjectCS(m, "Count", cJSON_CreateNumber((double)total.count));
+        cJSON_AddItemToObjectCS(m, "Avg", cJSON_CreateNumber(total.mean));
+        cJSON_AddItemToObjectCS(m, "StdDev", cJSON_CreateNumber(metric_stddev(&total)));
     }
     return LD_OK;
 }
