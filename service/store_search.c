@@ -8,6 +8,7 @@
 #include "db.h"
 #include "lineaged/search.h"
 #include "lineaged/store.h"
+#include "metric_summaries.h"
 
 #define TAGS_JSON                                                                                            \
     "(select coalesce(jsonb_agg(jsonb_build_object('Key', t.key, 'Value', t.value) order by t.seq), '[]')"   \
@@ -54,11 +55,9 @@ static PGresult *run_compiled(struct request *r, const struct search_sql *q, con
                       q->param_count, q->params);
 }
 
-enum ld_err store_search(struct request *r, struct search_spec *spec, struct search_hit **hits, size_t *n,
+enum ld_err store_search(struct request *r, struct search_spec *spec, search_writer put, void *ctx,
                          int64_t *total, const char **next_token)
 {
-    *hits = NULL;
-    *n = 0;
     *total = 0;
     *next_token = NULL;
     int32_t tenant;
@@ -84,27 +83,37 @@ enum ld_err store_search(struct request *r, struct search_spec *spec, struct sea
         return LD_OK; /* an empty page */
     size_t count = rows > spec->limit ? (size_t)spec->limit : (size_t)rows;
     const char **ids = arena_alloc(r->arena, count * sizeof *ids);
-    for (size_t i = 0; i < count; i++)
+    int64_t *id_values = arena_alloc(r->arena, count * sizeof *id_values);
+    for (size_t i = 0; i < count; i++) {
         ids[i] = PQgetvalue(res, (int)i, col);
+        id_values[i] = db_int64(res, (int)i, col);
+    }
     if (rows > spec->limit) {
         const char **keys = arena_alloc(r->arena, (size_t)q.key_count * sizeof *keys);
         for (int k = 0; k < q.key_count; k++)
             keys[k] = db_text(r, res, (int)count - 1, col + 1 + k);
         *next_token = search_next_token(r->arena, &q, keys, q.key_count);
     }
+    /* The records, and for components their metric summaries, in one round trip. */
     const char *vals[] = {db_param_array(r, ids, count, false)};
-    PGresult *recs = db_run(r, records_sql[spec->kind], 1, vals, NULL);
-    if (!recs)
+    struct db_stmt s[] = {{records_sql[spec->kind], 1, vals}, {METRIC_SUMMARIES_SQL, 1, vals}};
+    PGresult *out[2];
+    if (!db_run_each(r, s, spec->kind == KIND_TRIAL_COMPONENT ? 2 : 1, out))
         return r->error;
-    /* A record deleted since its id was found is left out. */
-    *n = (size_t)PQntuples(recs);
-    *hits = arena_alloc(r->arena, (*n ? *n : 1) * sizeof **hits);
-    for (size_t i = 0; i < *n; i++) {
-        struct search_hit *h = &(*hits)[i];
-        db_entity_from_row(r, recs, (int)i, 0, &h->entity);
-        h->tags = db_text(r, recs, (int)i, COL_TAGS);
-        h->related = db_text(r, recs, (int)i, COL_RELATED);
+    /* A record deleted since its id was found is left out (its summaries with it). */
+    cJSON **metrics = arena_alloc(r->arena, count * sizeof *metrics);
+    memset(metrics, 0, count * sizeof *metrics);
+    for (int i = 0, place = 0; i < PQntuples(out[0]); i++) {
+        struct search_hit h;
+        db_entity_from_row(r, out[0], i, 0, &h.entity);
+        h.tags = db_text(r, out[0], i, COL_TAGS);
+        h.related = db_text(r, out[0], i, COL_RELATED);
+        while (id_values[place] != h.entity.id)
+            place++;
+        metrics[place] = put(r, &h, ctx);
     }
+    if (spec->kind == KIND_TRIAL_COMPONENT)
+        metric_summaries_read(r, out[1], metrics);
     return LD_OK;
 }
 
