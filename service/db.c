@@ -508,7 +508,11 @@ PGresult *db_run_set(struct request *r, const char *setting, const char *value, 
 
 bool db_run_each(struct request *r, const struct db_stmt *s, int count, PGresult **out)
 {
-    return count <= DB_MAX_PIPED && run_with(r, NULL, NULL, s, count, out, NULL);
+    if (count > DB_MAX_PIPED) { /* a caller's mistake, never the client's */
+        req_fail(r, LD_ERR_INTERNAL, "An internal error occurred (request %s).", r->id);
+        return false;
+    }
+    return run_with(r, NULL, NULL, s, count, out, NULL);
 }
 
 enum ld_err db_begin(struct request *r)

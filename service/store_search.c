@@ -103,13 +103,16 @@ enum ld_err store_search(struct request *r, struct search_spec *spec, search_wri
     /* A record deleted since its id was found is left out (its summaries with it). */
     cJSON **metrics = arena_alloc(r->arena, count * sizeof *metrics);
     memset(metrics, 0, count * sizeof *metrics);
-    for (int i = 0, place = 0; i < PQntuples(out[0]); i++) {
+    size_t place = 0; /* the record's place in `ids`: rows come in that order */
+    for (int i = 0; i < PQntuples(out[0]); i++) {
         struct search_hit h;
         db_entity_from_row(r, out[0], i, 0, &h.entity);
         h.tags = db_text(r, out[0], i, COL_TAGS);
         h.related = db_text(r, out[0], i, COL_RELATED);
-        while (id_values[place] != h.entity.id)
+        while (place < count && id_values[place] != h.entity.id)
             place++;
+        if (place == count)
+            break;
         metrics[place] = put(r, &h, ctx);
     }
     if (spec->kind == KIND_TRIAL_COMPONENT)
