@@ -48,7 +48,9 @@ static const struct field fields[] = {
      NULL},
     {"DisplayName", K_ALL, "entity.display_name", VT_TEXT, F_EXEMPT, NULL},
     {"Description", K_EXP, "entity.description", VT_TEXT, 0, NULL},
-    {"Source.SourceArn", K_ALL, "entity.source_uri", VT_TEXT, 0, NULL},
+    {"Source.SourceArn", K_ALL, "entity.source_uri_fold", VT_TEXT, F_ARN, NULL},
+    {"SourceDetail.SourceArn", K_TC, "entity.source_uri_fold", VT_TEXT, F_ARN, NULL},
+    {"RunName", K_TC, "(entity.details->>'RunName')", VT_TEXT, 0, NULL},
     {"Source.SourceType", K_ALL, "entity.source_type", VT_TEXT, 0, NULL},
     {"CreationTime", K_ALL, "entity.created_at", VT_TIME, F_NOTNULL, NULL},
     {"LastModifiedTime", K_ALL, "entity.modified_at", VT_TIME, F_NOTNULL, NULL},
@@ -83,7 +85,7 @@ static const struct field parent_fields[] = {
 static const struct field summary_fields[] = {
     {"TrialComponentName", K_TRIAL, "sc.name", VT_TEXT, 0, "sc.name_key"},
     {"TrialComponentArn", K_TRIAL, "sc.arn", VT_TEXT, F_ARN, NULL},
-    {"TrialComponentSource.SourceArn", K_TRIAL, "sc.source_uri", VT_TEXT, 0, NULL},
+    {"TrialComponentSource.SourceArn", K_TRIAL, "sc.source_uri_fold", VT_TEXT, F_ARN, NULL},
     {"CreationTime", K_TRIAL, "sc.created_at", VT_TIME, 0, NULL},
 };
 static const struct field tag_fields[] = {
@@ -96,6 +98,10 @@ static const struct field metric_fields[] = {
     {"Max", K_TC, "mt.mx", VT_NUMBER, 0, NULL},
     {"Avg", K_TC, "mt.av", VT_NUMBER, 0, NULL},
     {"Count", K_TC, "mt.cnt", VT_NUMBER, 0, NULL},
+    {"Last", K_TC, "mt.lv", VT_NUMBER, 0, NULL},
+    {"StdDev", K_TC, "mt.sd", VT_NUMBER, 0, NULL},
+    {"TimeStamp", K_TC, "mt.ts", VT_TIME, 0, NULL},
+    {"SourceArn", K_TC, "mt.sa", VT_TEXT, F_ARN, NULL},
 };
 
 #define PARENT_ROWS                                                                                          \
@@ -113,11 +119,18 @@ static const struct list_def lists[] = {
          "select sm.trial_id" SUMMARY_ROWS " where sc.tenant_id = $1 and sc.kind = 3", summary_fields),
     LIST("Tags", K_ALL, " from tag t where t.entity_id = entity.id",
          "select t.entity_id from tag t where t.tenant_id = $1", tag_fields),
-    LIST("Metrics", K_TC,
-         " from (select ms.metric_name, min(ms.min) as mn, max(ms.max) as mx,"
-         " sum(ms.count * ms.mean) / sum(ms.count) as av, sum(ms.count)::float8 as cnt"
-         " from metric_summary ms where ms.component_id = entity.id group by ms.metric_name) mt where true",
-         NULL, metric_fields),
+    LIST(
+        "Metrics", K_TC,
+        " from (select ms.metric_name, min(ms.min) as mn, max(ms.max) as mx, sum(ms.count * ms.mean) /"
+        " sum(ms.count) as av, sum(ms.count)::float8 as cnt, (array_agg(ms.last_value order by ms.last_ts "
+        "desc,"
+        " coalesce(ms.last_step, -1) desc, ms.last_seq desc))[1] as lv, case when sum(ms.count) > 1 then"
+        " sqrt(greatest(sum(ms.m2 + ms.count * (ms.mean - ms.mu) ^ 2), 0) / (sum(ms.count) - 1)) when"
+        " sum(ms.count) > 0 then 0 end as sd, max(ms.max_ts) as ts, min(ms.source_arn) as sa from (select"
+        " s.*, sum(s.count * s.mean) over w / sum(s.count) over w as mu from metric_summary s where"
+        " s.component_id = entity.id window w as (partition by s.metric_name)) ms group by ms.metric_name) mt"
+        " where true",
+        NULL, metric_fields),
 };
 
 /* Metric statistics merged over the summary shards; $%1$d is the metric name. */
@@ -303,9 +316,16 @@ static enum ld_err resolve(struct compiler *c, const char *given, struct prop *p
         return LD_OK;
     }
     if (kind != 1 && seg == 18 && strncasecmp(name, "MetadataProperties", 18) == 0) {
-        *p = (struct prop){.type = VT_TEXT, .row = true};
-        p->expr = fmt_key(c, "(entity.details->'MetadataProperties'->>($%1$d::text))", add_key(c, rest));
-        return LD_OK;
+        /* The members of the model's MetadataProperties, named in any case. */
+        static const char *const members[] = {"CommitId", "GeneratedBy", "ProjectId", "Repository"};
+        for (size_t i = 0; i < sizeof members / sizeof members[0]; i++)
+            if (strcasecmp(rest, members[i]) == 0) {
+                *p = (struct prop){.type = VT_TEXT, .row = true};
+                p->expr = fmt_key(c, "(entity.details->'MetadataProperties'->>($%1$d::text))",
+                                  add_key(c, members[i]));
+                return LD_OK;
+            }
+        return unknown(c, given);
     }
     const struct list_def *l = find_list(bit, name, seg);
     if (l && l->fields != tag_fields && l->fields != metric_fields &&
@@ -735,12 +755,16 @@ static const char *keyset(struct arena *a, const struct sort_item *items, int n,
     return arena_printf(a, "(%s)", any);
 }
 
+/* The sort when SortBy is absent; naming it changes nothing, token included. */
+#define DEFAULT_SORT "LastModifiedTime"
+
 static const char *fingerprint(struct request *r, const struct search_spec *s)
 {
     char *expr = s->expression ? cJSON_PrintUnformatted(s->expression) : NULL;
     char *vis = s->visibility ? cJSON_PrintUnformatted(s->visibility) : NULL;
-    const char *fp = arena_printf(r->arena, "Search|%d|%s|%d|%s|%s", s->kind, s->sort_by ? s->sort_by : "",
-                                  s->ascending, expr ? expr : "", vis ? vis : "");
+    const char *fp =
+        arena_printf(r->arena, "Search|%d|%s|%d|%s|%s", s->kind, s->sort_by ? s->sort_by : DEFAULT_SORT,
+                     s->ascending, expr ? expr : "", vis ? vis : "");
     cJSON_free(expr);
     cJSON_free(vis);
     return fp;
@@ -756,7 +780,7 @@ enum ld_err search_compile(struct request *r, const struct search_spec *spec, st
     const char *where = arena_printf(a, "entity.tenant_id = $1 and entity.kind = %d", spec->kind);
     enum ld_err e;
     struct prop sort = {0};
-    if ((e = resolve(&c, spec->sort_by ? spec->sort_by : "LastModifiedTime", &sort)) != LD_OK)
+    if ((e = resolve(&c, spec->sort_by ? spec->sort_by : DEFAULT_SORT, &sort)) != LD_OK)
         return e;
     if (!sort.from && !sort.row && !(sort.flags & F_NOTNULL))
         c.shared = sort.expr;

@@ -47,8 +47,10 @@ static cJSON *put_record(struct request *r, const struct search_hit *h, void *ct
         op_write_experiment(&h->entity, rec);
     else if (kind == KIND_TRIAL)
         op_write_trial(r, &h->entity, rec);
-    else
+    else {
         op_write_trial_component(r, &h->entity, rec);
+        op_write_search_only_members(r, &h->entity, rec);
+    }
     if (h->tags)
         json_put_raw(rec, "Tags", h->tags, true);
     if (h->related)

@@ -118,6 +118,15 @@ void op_write_trial_component(struct request *r, const struct entity *e, cJSON *
     json_put_str(out, "LineageGroupArn", entity_lineage_group_arn(r));
 }
 
+void op_write_search_only_members(struct request *r, const struct entity *e, cJSON *out)
+{
+    if (e->source_uri)
+        json_put_str(cJSON_AddObjectToObject(out, "SourceDetail"), "SourceArn", e->source_uri);
+    struct op_details d;
+    op_details_split(r, e->details, &d);
+    op_put_detail(&d, "RunName", out);
+}
+
 enum ld_err op_describe_trial_component(struct request *r, const cJSON *in, cJSON *out)
 {
     struct entity e;

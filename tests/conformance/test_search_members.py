@@ -1,0 +1,104 @@
+"""Search members and properties beyond the common ones: Source.SourceArn compared as an
+ARN (ignoring case), SourceDetail and RunName (trial component records only, not
+Describe), the model's MetadataProperties members named in any case, every member of a
+metric summary in a nested filter, and a next page asked with the default sort spelled
+out."""
+
+import time
+import unittest
+
+from lineaged_client import LineagedTestCase, client, fresh_account, requires_endpoint, unique_name
+from test_emulator_hook import deliver, job_arn, training_request
+from test_metrics import metrics_client
+
+TC = "ExperimentTrialComponent"
+
+
+def F(name, op=None, value=None):
+    f = {"Name": name}
+    if op:
+        f["Operator"] = op
+    if value is not None:
+        f["Value"] = value
+    return f
+
+
+@requires_endpoint
+class SearchMembersTest(LineagedTestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.account = fresh_account()
+        cls.sm = client(cls.account)
+        cls.job = unique_name("Job-Mixed")
+        reply = deliver(cls.account, "CreateTrainingJob", training_request(cls.job, "s3://b-" + unique_name()),
+                        {"TrainingJobArn": job_arn(cls.account, "training-job", cls.job)})
+        assert reply.status == 200, reply
+        cls.job_tc = cls.job + "-aws-training-job"
+        cls.plain = unique_name("plain")
+        cls.sm.create_trial_component(TrialComponentName=cls.plain,
+                                      MetadataProperties={"CommitId": "c0ffee", "Repository": "repo"})
+
+    def names(self, *filters, **kwargs):
+        out = self.sm.search(Resource=TC, SearchExpression={"Filters": list(filters)}, **kwargs)
+        return {r["TrialComponent"]["TrialComponentName"] for r in out["Results"]}
+
+    def test_source_arn_compares_ignoring_case(self):
+        arn = job_arn(self.account, "training-job", self.job)
+        self.assertEqual(self.names(F("Source.SourceArn", "Equals", arn.upper())), {self.job_tc})
+        self.assertEqual(self.names(F("SourceDetail.SourceArn", "Equals", arn)), {self.job_tc})
+
+    def test_source_detail_is_in_the_record_not_in_describe(self):
+        arn = job_arn(self.account, "training-job", self.job)
+        out = self.sm.search(Resource=TC, SearchExpression={"Filters": [F("TrialComponentName", "Equals",
+                                                                          self.job_tc)]})
+        record = out["Results"][0]["TrialComponent"]
+        self.assertEqual(record["SourceDetail"], {"SourceArn": arn})
+        self.assertNotIn("SourceDetail", self.sm.describe_trial_component(TrialComponentName=self.job_tc))
+        plain = self.sm.search(Resource=TC, SearchExpression={"Filters": [F("TrialComponentName", "Equals",
+                                                                         self.plain)]})
+        self.assertNotIn("SourceDetail", plain["Results"][0]["TrialComponent"])
+
+    def test_run_name_is_a_property(self):
+        # Components without a run have no RunName: NotExists matches them, Exists does not.
+        self.assertIn(self.plain, self.names(F("RunName", "NotExists")))
+        self.assertNotIn(self.plain, self.names(F("RunName", "Exists")))
+        self.sm.search(Resource=TC, SortBy="RunName")
+
+    def test_metadata_properties_members_ignore_case_and_unknown_ones_are_refused(self):
+        self.assertEqual(self.names(F("MetadataProperties.commitid", "Equals", "c0ffee")), {self.plain})
+        self.assertEqual(self.names(F("MetadataProperties.Repository", "Equals", "repo")), {self.plain})
+        err = self.assertClientError("ValidationException", self.sm.search, Resource=TC,
+                                     SearchExpression={"Filters": [F("MetadataProperties.Foo", "Exists")]})
+        self.assertIn("MetadataProperties.Foo", err["Error"]["Message"])
+
+    def test_nested_metric_filters_know_every_summary_member(self):
+        name = unique_name("m")
+        self.sm.create_trial_component(TrialComponentName=name)
+        now = time.time()
+        metrics_client(self.account).batch_put_metrics(
+            TrialComponentName=name,
+            MetricData=[{"MetricName": "acc", "Value": v, "Timestamp": now + i, "Step": i}
+                        for i, v in enumerate([0.2, 0.9, 0.7])])
+
+        def nested(*filters):
+            out = self.sm.search(Resource=TC, SearchExpression={"NestedFilters": [
+                {"NestedPropertyName": "Metrics",
+                 "Filters": [F("Metrics.MetricName", "Equals", "acc")] + list(filters)}]})
+            return {r["TrialComponent"]["TrialComponentName"] for r in out["Results"]}
+
+        self.assertEqual(nested(F("Metrics.Last", "GreaterThan", "0.6")), {name})
+        self.assertEqual(nested(F("Metrics.Last", "GreaterThan", "0.8")), set())
+        self.assertEqual(nested(F("Metrics.StdDev", "GreaterThan", "0.35")), {name})  # sample: 0.3606
+        self.assertEqual(nested(F("Metrics.StdDev", "GreaterThan", "0.37")), set())
+        self.assertEqual(nested(F("Metrics.TimeStamp", "GreaterThanOrEqualTo", str(int(now)))), {name})
+        self.assertEqual(nested(F("Metrics.SourceArn", "Exists")), {name})
+
+    def test_the_default_sort_spelled_out_continues_the_pages(self):
+        first = self.sm.search(Resource=TC, MaxResults=1)
+        second = self.sm.search(Resource=TC, MaxResults=1, NextToken=first["NextToken"],
+                                SortBy="LastModifiedTime", SortOrder="Descending")
+        self.assertNotEqual(first["Results"], second["Results"])
+
+
+if __name__ == "__main__":
+    unittest.main()
