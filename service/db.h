@@ -95,7 +95,7 @@ void db_entity_from_row(struct request *r, const PGresult *res, int row, int col
  * by `key` (a predicate on history h), its latest row then; an entity
  * removed by then is all NULLs (id is null). */
 #define DB_ENTITY_AS_OF(key, at)                                                                             \
-    "(select distinct on (h.entity_id) e.* from history h, jsonb_populate_record(null::entity, h.after) e"   \
+    "(select distinct on (h.entity_id) e.* from history h, json_populate_record(null::entity, h.after) e"   \
     " where " key " and h.subject = 1 and h.at <= to_timestamp(" at "::float8 / 1000)"                       \
     " order by h.entity_id, h.at desc, h.id desc) entity"
 
@@ -109,8 +109,8 @@ int64_t db_int64(const PGresult *res, int row, int col);
 double db_float8(const PGresult *res, int row, int col);
 
 /* Writes a TagList onto entity `entity_id` inside the caller's transaction:
- * a key given again replaces its value; more than 50 tags in all is
- * ResourceLimitExceeded. */
+ * a key given again replaces its value; more than 50 tags in all is a
+ * ValidationException. */
 enum ld_err tags_put(struct request *r, const char *entity_id, const cJSON *tags);
 
 /* A PostgreSQL array literal of `items` (NULL entries are SQL NULL), each

@@ -27,6 +27,11 @@ struct derive_member {
     const char *trial, *experiment;
 };
 
+struct derive_run_source {
+    size_t component;
+    const char *run;
+};
+
 /* Room for one more item in an arena array that doubles when full. */
 static void *grow(struct arena *a, void *items, size_t size, size_t count, size_t *cap)
 {
@@ -104,6 +109,13 @@ void derive_membership(struct derive_plan *p, size_t component, const char *tria
 {
     p->members = grow(p->r->arena, p->members, sizeof *p->members, p->member_count, &p->member_cap);
     p->members[p->member_count++] = (struct derive_member){component, trial, experiment};
+}
+
+void derive_run_source(struct derive_plan *p, size_t component, const char *run)
+{
+    p->run_sources =
+        grow(p->r->arena, p->run_sources, sizeof *p->run_sources, p->run_source_count, &p->run_source_cap);
+    p->run_sources[p->run_source_count++] = (struct derive_run_source){component, run};
 }
 
 struct derive_update *derive_update(struct derive_plan *p, size_t node)
@@ -191,21 +203,18 @@ static bool finished(const char *status)
                       strcmp(status, "Stopped") == 0);
 }
 
-/* Applies `u` to its entity, or nothing when the entity already says it all. */
-static enum ld_err apply_update(struct derive_plan *p, const struct derive_update *u)
+/* Applies the changes of `u` (not its node: `cur` is the entity) to `cur`,
+ * or nothing when the entity already says it all. */
+static enum ld_err update_entity(struct derive_plan *p, const struct entity *cur,
+                                 const struct derive_update *u)
 {
     struct request *r = p->r;
-    const struct derive_node *n = &p->nodes[u->node];
-    struct entity cur;
-    enum ld_err e = store_entity_get(r, n->in.kind, n->arn, &cur);
-    if (e != LD_OK)
-        return e;
     const char *status = u->status;
     /* A late "running" never reopens a finished job or run; the same status is no change. */
-    if (status && cur.status &&
-        (strcmp(status, cur.status) == 0 || (finished(cur.status) && !finished(status))))
+    if (status && cur->status &&
+        (strcmp(status, cur->status) == 0 || (finished(cur->status) && !finished(status))))
         status = NULL;
-    const cJSON *details = json_parse_owned(r, cur.details);
+    const cJSON *details = json_parse_owned(r, cur->details);
     const cJSON *map = cJSON_GetObjectItemCaseSensitive(details, u->merge_member);
     cJSON *merge = json_parse_owned_adopt(r, cJSON_CreateObject());
     int keys = cJSON_GetArraySize(map);
@@ -229,7 +238,30 @@ static enum ld_err apply_update(struct derive_plan *p, const struct derive_updat
         .merges = {{u->merge_member, merge->child ? json_print_owned(r, merge) : NULL, NULL, 0}},
     };
     const char *arn;
-    return store_entity_update(r, n->in.kind, n->arn, &upd, &arn);
+    return store_entity_update(r, cur->kind, cur->arn, &upd, &arn);
+}
+
+static enum ld_err apply_update(struct derive_plan *p, const struct derive_update *u)
+{
+    const struct derive_node *n = &p->nodes[u->node];
+    struct entity cur;
+    enum ld_err e = store_entity_get(p->r, n->in.kind, n->arn, &cur);
+    return e == LD_OK ? update_entity(p, &cur, u) : e;
+}
+
+/* The run's Sources is kept as a map from job ARN to source type, so a job
+ * named again changes nothing and concurrent jobs merge rather than race. */
+static enum ld_err apply_run_source(struct derive_plan *p, const struct derive_run_source *s)
+{
+    struct entity run;
+    enum ld_err e = store_entity_get(p->r, KIND_TRIAL_COMPONENT, s->run, &run);
+    if (e != LD_OK)
+        return e;
+    const struct entity_input *job = &p->nodes[s->component].in;
+    struct derive_update u = {.merge_member = "Sources",
+                              .merge = json_parse_owned_adopt(p->r, cJSON_CreateObject())};
+    cJSON_AddStringToObject(u.merge, job->source_uri, job->source_type);
+    return update_entity(p, &run, &u);
 }
 
 /* Joins the component to its trial, which must exist and, when named, be in `experiment`. */
@@ -315,6 +347,8 @@ enum ld_err derive_apply(struct derive_plan *p, cJSON *entities, cJSON *associat
     }
     for (size_t i = 0; e == LD_OK && i < p->member_count; i++)
         e = apply_membership(p, &p->members[i]);
+    for (size_t i = 0; e == LD_OK && i < p->run_source_count; i++)
+        e = apply_run_source(p, &p->run_sources[i]);
     for (size_t i = 0; e == LD_OK && i < p->update_count; i++)
         e = apply_update(p, &p->updates[i]);
     return e == LD_OK ? store_commit(r) : e;

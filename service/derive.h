@@ -32,6 +32,8 @@ struct derive_plan {
     size_t edge_count, edge_cap;
     struct derive_member *members;
     size_t member_count, member_cap;
+    struct derive_run_source *run_sources;
+    size_t run_source_count, run_source_cap;
     struct derive_update *updates;
     size_t update_count, update_cap;
     char *problems; /* every problem found while reading the document */
@@ -59,6 +61,10 @@ void derive_edge(struct derive_plan *p, size_t source, size_t destination, const
 /* Adds the component's membership in the trial named `trial` (an existing
  * one, or one of the plan); with `experiment`, the trial must belong to it. */
 void derive_membership(struct derive_plan *p, size_t component, const char *trial, const char *experiment);
+
+/* Adds the job of `component` (its Source) to the Sources of the existing
+ * trial component `run` (an experiment run, by name or ARN). */
+void derive_run_source(struct derive_plan *p, size_t component, const char *run);
 
 /* Adds an update; returns it for the caller to fill. */
 struct derive_update *derive_update(struct derive_plan *p, size_t node);

@@ -235,7 +235,13 @@ enum ld_err dispatch_read_input(struct request *r, const struct api_op *op, cons
     }
     char *message = NULL;
     enum ld_err e = model_validate(op, *in, r->arena, &message);
-    return e == LD_OK ? LD_OK : req_fail(r, e, "%s", message ? message : "");
+    if (e != LD_OK)
+        return req_fail(r, e, "%s", message ? message : "");
+    /* The model lets NextToken be empty: that asks for the first page, as no token does. */
+    const cJSON *token = cJSON_GetObjectItemCaseSensitive(*in, "NextToken");
+    if (cJSON_IsString(token) && !*token->valuestring)
+        cJSON_DeleteItemFromObjectCaseSensitive(*in, "NextToken");
+    return LD_OK;
 }
 
 /* Parses, validates and runs `op`, leaving the reply in `out`. */

@@ -64,7 +64,9 @@ static const char *resource_arn(struct hook *h, const char *type, const char *na
 }
 
 /* An ARN member (of the response, or of a Describe document), which the
- * lineage keeps as a Source: "arn:..." within the model's 256 characters. */
+ * lineage keeps as a Source: "arn:..." within the model's 256 characters,
+ * lower-cased as SageMaker's own ARNs lower-case resource names (so a
+ * mixed-case job name still matches the SDK's lower-cased SourceArn). */
 static const char *arn_member(struct hook *h, const cJSON *doc, const char *path, const char *key,
                               bool required)
 {
@@ -73,7 +75,7 @@ static const char *arn_member(struct hook *h, const cJSON *doc, const char *path
         derive_problem(h->p, "%s.%s '%.64s' must be an ARN of at most 256 characters", path, key, arn);
         return NULL;
     }
-    return arn;
+    return arn ? arena_strdup_lower(h->r->arena, arn) : NULL;
 }
 
 static void add_string_parameter(cJSON *params, const char *key, const char *value)
@@ -272,8 +274,9 @@ static void own_trial(struct hook *h, struct job *j, size_t component, const cha
 }
 
 /* ExperimentConfig: the component joins the named trial; with an experiment
- * and no trial, a trial of the job's own is made in that experiment. Both must
- * exist beforehand, as the real service requires. A training job a tuning job
+ * and no trial, a trial of the job's own is made in that experiment; the run
+ * named by RunName (its trial component) lists the job in its Sources. All
+ * must exist beforehand, as the real service requires. A training job a tuning job
  * launched (its Describe names the TuningJobArn) joins the tuning job's
  * experiment the same way. */
 static void experiment_config(struct hook *h, struct job *j, size_t component)
@@ -298,10 +301,13 @@ static void experiment_config(struct hook *h, struct job *j, size_t component)
     const char *cp = path_of(h, j->path, "ExperimentConfig");
     const char *experiment = derive_string(p, cfg, cp, "ExperimentName", false);
     const char *trial = derive_string(p, cfg, cp, "TrialName", false);
+    const char *run = derive_string(p, cfg, cp, "RunName", false);
     if (trial)
         derive_membership(p, component, trial, experiment);
     else if (experiment && j->name)
         own_trial(h, j, component, experiment);
+    if (run)
+        derive_run_source(p, component, run);
 }
 
 /* The component's Status.Message in the form jobs give it. */
@@ -343,6 +349,10 @@ static void plan_job(struct hook *h, const struct job_kind *k, bool describe)
     cJSON_AddItemToObject(details, "Parameters", cJSON_Duplicate(j.parameters, 1));
     cJSON_AddItemToObject(details, "InputArtifacts", cJSON_Duplicate(j.input_map, 1));
     const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(j.doc, "ExperimentConfig");
+    /* The run the job reports to; Search records show it (Describe does not). */
+    const char *run = json_str(cfg, "RunName");
+    if (run)
+        cJSON_AddStringToObject(details, "RunName", run);
     const char *display =
         cJSON_GetObjectItemCaseSensitive(cfg, "TrialComponentDisplayName")
             ? derive_name(p, cfg, path_of(h, j.path, "ExperimentConfig"), "TrialComponentDisplayName", 120)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_write.h"
 #include "lineaged/timefmt.h"
 
 const char *json_str(const cJSON *in, const char *key)
@@ -153,11 +154,7 @@ void json_put_source(cJSON *out, const char *key, const char *arn, const char *t
 
 const char *json_print_owned(struct request *r, const cJSON *v)
 {
-    if (!v)
-        return NULL;
-    char *text = cJSON_PrintUnformatted(v);
-    arena_defer(r->arena, cJSON_free, text);
-    return text;
+    return v ? json_write(r->arena, v, false, NULL) : NULL;
 }
 
 const char *json_member_text(struct request *r, const cJSON *in, const char *key)

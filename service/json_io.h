@@ -57,7 +57,8 @@ cJSON *json_parse_owned_adopt(struct request *r, cJSON *v);
 /* Adds {SourceArn, SourceType} under `key` when `arn` is set. */
 void json_put_source(cJSON *out, const char *key, const char *arn, const char *type);
 
-/* Prints `v` as compact JSON living as long as the request; NULL when `v` is NULL. */
+/* Prints `v` as compact JSON living as long as the request, numbers to the
+ * last bit; NULL when `v` is NULL. */
 const char *json_print_owned(struct request *r, const cJSON *v);
 
 /* The member `key` of `in` printed as compact JSON, or NULL when absent. */

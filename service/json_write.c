@@ -1,9 +1,10 @@
 /* The reply printer: cJSON_PrintUnformatted's bytes (tests/unit/test_json_write.c
  * compares the two), written into one buffer, with numbers formatted by exact
- * integer arithmetic instead of a sprintf and an sscanf per number. */
+ * integer arithmetic instead of a sprintf and an sscanf per number. Numbers
+ * read back as the very double they print (cJSON stops at 15 digits when those
+ * read back within a relative DBL_EPSILON, which drops the last bit). */
 #include "json_write.h"
 
-#include <float.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -263,21 +264,16 @@ static size_t format_g(char *p, bool neg, uint64_t n, int x, int prec)
     return (size_t)(o - p);
 }
 
-/* cJSON's test of a printed number: read back, it is within a relative
- * DBL_EPSILON of the value. */
-static bool close_enough(double back, double d)
-{
-    double big = fabs(back) > fabs(d) ? fabs(back) : fabs(d);
-    return fabs(back - d) <= big * DBL_EPSILON;
-}
-
-/* cJSON's own rule, through the C library. */
+/* The shortest of "%1.15g", "%1.16g" and "%1.17g" that reads back as d,
+ * through the C library. */
 static size_t number_slow(char *p, double d)
 {
-    int n = snprintf(p, NUMBER_MAX, "%1.15g", d);
-    double back = 0;
-    if (sscanf(p, "%lg", &back) != 1 || !close_enough(back, d))
-        n = snprintf(p, NUMBER_MAX, "%1.17g", d);
+    int n = 0;
+    for (int prec = 15; prec <= 17; prec++) {
+        n = snprintf(p, NUMBER_MAX, "%1.*g", prec, d);
+        if (strtod(p, NULL) == d)
+            break;
+    }
     return (size_t)n;
 }
 
@@ -294,10 +290,11 @@ static size_t write_uint(char *p, bool neg, uint64_t v)
     return (size_t)(o + nd - p);
 }
 
-/* Writes d into p (NUMBER_MAX bytes) as cJSON does: NaN and infinities as
- * null, else "%1.15g" when that reads back within cJSON's tolerance, else
- * "%1.17g". Integers and values from 1e-11 to 1e15 take the exact integer
- * path; the rest (tiny, huge, subnormal) go through snprintf. */
+/* Writes d into p (NUMBER_MAX bytes): NaN and infinities as null (as cJSON
+ * does), else as "%1.15g", "%1.16g" or "%1.17g", the first that reads back as
+ * d, so a client gets the value it stored, to the bit. Integers and values
+ * from 1e-11 to 1e15 take the exact integer path; the rest (tiny, huge,
+ * subnormal) go through snprintf. */
 static size_t write_number(char *p, double d)
 {
     if (isnan(d) || isinf(d)) {
@@ -321,22 +318,23 @@ static size_t write_number(char *p, double d)
      * off at the edge only costs digits() another try. */
     if (x >= -1 ? ad >= pow10_dbl[x + 1] : ad * pow10_dbl[-x - 1] >= 1.0)
         x++;
-    uint64_t n;
-    if (!digits(m, e, 15, x, &n, &x))
-        return number_slow(p, d);
-    /* Read back as strtod would: one correctly rounded operation is exact
-     * while n and the power of ten are exact doubles. */
-    int k = x - 14;
-    if (k < -22) {
-        size_t len = format_g(p, neg, n, x, 15);
-        if (close_enough(fabs(strtod(p, NULL)), ad))
+    for (int prec = 15;; prec++) {
+        uint64_t n;
+        int nx;
+        if (!digits(m, e, prec, x, &n, &nx))
+            return number_slow(p, d);
+        size_t len = format_g(p, neg, n, nx, prec);
+        if (prec == 17)
+            return len; /* 17 digits always read back */
+        /* 15 digits read back as strtod would: one correctly rounded
+         * operation is exact while n and the power of ten are exact doubles. */
+        int k = nx - 14;
+        bool same = prec == 15 && k >= -22
+                        ? (k >= 0 ? (double)n * pow10_dbl[k] : (double)n / pow10_dbl[-k]) == ad
+                        : fabs(strtod(p, NULL)) == ad;
+        if (same)
             return len;
-    } else if (close_enough(k >= 0 ? (double)n * pow10_dbl[k] : (double)n / pow10_dbl[-k], ad)) {
-        return format_g(p, neg, n, x, 15);
     }
-    if (!digits(m, e, 17, x, &n, &x))
-        return number_slow(p, d);
-    return format_g(p, neg, n, x, 17);
 }
 
 /* A value where the layout stands, as cJSON prints it: formatted, each

@@ -1,5 +1,6 @@
 /* Printing cJSON trees into one growing buffer, byte for byte as
- * cJSON_PrintUnformatted does, without its per-number sprintf/sscanf. */
+ * cJSON_PrintUnformatted does (numbers to the last bit), without its
+ * per-number sprintf/sscanf. */
 #ifndef LINEAGED_JSON_WRITE_H
 #define LINEAGED_JSON_WRITE_H
 
@@ -44,8 +45,9 @@ void json_out_number(struct json_out *o, double d);
 bool json_out_tree(struct json_out *o, const cJSON *v);
 
 /* Returns `v` printed as cJSON_PrintUnformatted (or, when `formatted`,
- * cJSON_Print) would print it: the same bytes, NUL-terminated, its length
- * in *len, in memory owned by `a`; NULL where cJSON's print fails too. */
+ * cJSON_Print) would print it, numbers to the last bit: NUL-terminated, its
+ * length in *len (when len is not NULL), in memory owned by `a`; NULL where
+ * cJSON's print fails too. */
 char *json_write(struct arena *a, const cJSON *v, bool formatted, size_t *len);
 
 #endif

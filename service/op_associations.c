@@ -1,5 +1,6 @@
 /* Associations: add, delete, list. */
 #include <string.h>
+#include <strings.h>
 
 #include "json_io.h"
 #include "list_params.h"
@@ -9,6 +10,10 @@
 enum ld_err op_add_association(struct request *r, const cJSON *in, cJSON *out)
 {
     const char *src = json_str(in, "SourceArn"), *dst = json_str(in, "DestinationArn");
+    /* An edge from an entity to itself says nothing about where it came from
+     * and would be a cycle of one in every walk. ARNs compare ignoring case. */
+    if (strcasecmp(src, dst) == 0)
+        return req_fail(r, LD_ERR_VALIDATION, "An association cannot join an entity to itself: '%s'.", src);
     enum ld_err e = store_association_add(r, src, dst, json_str(in, "AssociationType"), false);
     if (e == LD_OK) {
         json_put_str(out, "SourceArn", arena_strdup_lower(r->arena, src)); /* the stored forms */

@@ -137,9 +137,16 @@ enum ld_err op_describe_trial_component(struct request *r, const cJSON *in, cJSO
     cJSON *metrics = cJSON_GetObjectItemCaseSensitive(out, "Metrics");
     if ((err = store_metric_summaries(r, &e.id, 1, &metrics)) != LD_OK)
         return err;
-    const cJSON *sources = cJSON_GetObjectItemCaseSensitive(json_parse_owned(r, e.details), "Sources");
-    if (sources)
-        cJSON_AddItemToObject(out, "Sources", cJSON_Duplicate(sources, 1));
+    /* Kept as a map from job ARN to source type (see derive.c); answered as the model's list. */
+    const cJSON *sources = cJSON_GetObjectItemCaseSensitive(json_parse_owned(r, e.details), "Sources"), *s;
+    cJSON *list = sources ? cJSON_AddArrayToObject(out, "Sources") : NULL;
+    cJSON_ArrayForEach(s, sources)
+    {
+        cJSON *item = cJSON_CreateObject();
+        cJSON_AddItemToArray(list, item);
+        json_put_str(item, "SourceArn", s->string);
+        json_put_str(item, "SourceType", cJSON_GetStringValue(s));
+    }
     return LD_OK;
 }
 

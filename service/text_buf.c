@@ -40,7 +40,8 @@ char *text_finish(struct text_buf *t, size_t *len)
     t->p[t->len] = '\0';
     if (t->heap)
         arena_defer(t->arena, free, t->p);
-    *len = t->len;
+    if (len)
+        *len = t->len;
     return t->p;
 }
 

@@ -51,7 +51,8 @@ static inline void text_puts(struct text_buf *t, const char *s)
 /* `n` tabs. */
 void text_tabs(struct text_buf *t, int n);
 
-/* The text, NUL-terminated, living as long as the arena (length in *len). */
+/* The text, NUL-terminated, living as long as the arena (length in *len
+ * when len is not NULL). */
 char *text_finish(struct text_buf *t, size_t *len);
 
 /* Drops the text (a malloc'd buffer is freed now). */

@@ -100,16 +100,16 @@ class _IsolationMixin:
         self.assertEqual(self.owner_view()["ExperimentArn"], self.arn)
 
     def test_list_tags_by_arn_is_not_found(self):
-        self.assertClientError("ResourceNotFound", self.other.list_tags, ResourceArn=self.arn)
+        self.assertClientError("ValidationException", self.other.list_tags, ResourceArn=self.arn)
 
     def test_add_tags_by_arn_is_not_found_and_adds_nothing(self):
-        self.assertClientError("ResourceNotFound", self.other.add_tags, ResourceArn=self.arn,
+        self.assertClientError("ValidationException", self.other.add_tags, ResourceArn=self.arn,
                                Tags=[{"Key": "intruder", "Value": "yes"}])
         self.assertEqual(self.owner.list_tags(ResourceArn=self.arn)["Tags"],
                          [{"Key": "owner", "Value": "yes"}])
 
     def test_delete_tags_by_arn_is_not_found_and_deletes_nothing(self):
-        self.assertClientError("ResourceNotFound", self.other.delete_tags, ResourceArn=self.arn,
+        self.assertClientError("ValidationException", self.other.delete_tags, ResourceArn=self.arn,
                                TagKeys=["owner"])
         self.assertEqual(self.owner.list_tags(ResourceArn=self.arn)["Tags"],
                          [{"Key": "owner", "Value": "yes"}])
@@ -175,8 +175,8 @@ class ForgedArnTest(LineagedTestCase):
         for arn in (experiment_arn(name, fresh_account(), REGION),
                     experiment_arn(name, account, OTHER_REGION)):
             with self.subTest(arn=arn):
-                self.assertClientError("ResourceNotFound", sm.list_tags, ResourceArn=arn)
-                self.assertClientError("ResourceNotFound", sm.add_tags, ResourceArn=arn,
+                self.assertClientError("ValidationException", sm.list_tags, ResourceArn=arn)
+                self.assertClientError("ValidationException", sm.add_tags, ResourceArn=arn,
                                        Tags=[{"Key": "k", "Value": "v"}])
         self.assertEqual(sm.list_tags(ResourceArn=experiment_arn(name, account))["Tags"], [])
 

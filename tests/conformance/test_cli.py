@@ -93,6 +93,21 @@ class CliTest(LineagedTestCase):
         self.assertIn("ValidationException", proc.stderr)
         self.assertIn("sortOrder", proc.stderr)
 
+    def test_generated_skeleton_with_its_empty_next_token_is_accepted(self):
+        """--generate-cli-skeleton writes "NextToken": "" (and MaxResults 0, which the
+        caller must set); fed back with --cli-input-json, the empty token asks for the
+        first page."""
+        proc = self.aws("list-experiments", "--generate-cli-skeleton")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        skeleton = json.loads(proc.stdout)
+        self.assertEqual(skeleton["NextToken"], "")
+        name = unique_name("Skel")
+        self.ok_json("create-experiment", "--experiment-name", name)
+        skeleton.update({"MaxResults": 100, "CreatedAfter": "2000-01-01T00:00:00",
+                         "CreatedBefore": "2100-01-01T00:00:00"})
+        out = self.ok_json("list-experiments", "--cli-input-json", json.dumps(skeleton))
+        self.assertIn(name, [s["ExperimentName"] for s in out["ExperimentSummaries"]])
+
 
 if __name__ == "__main__":
     unittest.main()

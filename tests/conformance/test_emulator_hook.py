@@ -123,6 +123,19 @@ class EmulatorHookTest(LineagedTestCase):
         self.assertEqual(self.sm.list_trials(TrialComponentName=name + "-aws-training-job")
                          ["TrialSummaries"], [])
 
+    def test_a_mixed_case_job_arn_is_kept_lower_case(self):
+        # SageMaker's job ARNs lower-case the job name; an ARN given in another case
+        # is stored as SageMaker would have written it, so the SDK's lower-cased
+        # SourceArn finds the component.
+        name = unique_name("XGB-Mixed")
+        given = "arn:aws:sagemaker:%s:%s:training-job/%s" % (REGION, self.account, name)
+        self.ok(deliver(self.account, "CreateTrainingJob", training_request(name, self.bucket),
+                        {"TrainingJobArn": given}))
+        tc = self.sm.describe_trial_component(TrialComponentName=name + "-aws-training-job")
+        self.assertEqual(tc["Source"]["SourceArn"], given.lower())
+        found = self.sm.list_trial_components(SourceArn=given.lower())["TrialComponentSummaries"]
+        self.assertEqual([c["TrialComponentArn"] for c in found], [tc["TrialComponentArn"]])
+
     def test_completion_produces_the_model_and_redelivery_changes_nothing(self):
         name = unique_name("xgb")
         request = self.train(name)

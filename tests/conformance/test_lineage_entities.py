@@ -857,7 +857,7 @@ class LineageEntityTagsTest(LineagedTestCase):
         arn = self.sm.create_action(ActionName=unique_name("TagGone"), Source={"SourceUri": "u"},
                                     ActionType="T", Tags=tags(("k", "v")))["ActionArn"]
         self.sm.delete_action(ActionName=arn.rsplit("/", 1)[1])
-        self.assertClientError("ResourceNotFound", self.sm.list_tags, ResourceArn=arn)
+        self.assertClientError("ValidationException", self.sm.list_tags, ResourceArn=arn)
 
 
 # --------------------------------------------------------------------------- boundaries

@@ -101,11 +101,14 @@ class TagsTest(LineagedTestCase):
         pages = list(self.sm.get_paginator("list_tags").paginate(ResourceArn=arn))
         self.assertEqual([t for p in pages for t in p["Tags"]], given)
 
-    def test_adding_beyond_fifty_tags_is_resource_limit_exceeded_and_adds_nothing(self):
+    def test_adding_beyond_fifty_tags_is_a_validation_exception_and_adds_nothing(self):
+        """AddTags models no error shapes, so the limit is a ValidationException (not the
+        ResourceLimitExceeded that the model gives the creates alone)."""
         given = tags(*[("k%02d" % i, "v") for i in range(48)])
         arn = self.experiment(Tags=given)
-        self.assertClientError("ResourceLimitExceeded", self.sm.add_tags, ResourceArn=arn,
-                               Tags=tags(("n1", "x"), ("n2", "x"), ("n3", "x")))
+        err = self.assertClientError("ValidationException", self.sm.add_tags, ResourceArn=arn,
+                                     Tags=tags(("n1", "x"), ("n2", "x"), ("n3", "x")))
+        self.assertIn("at most 50 tags", err["Error"]["Message"])
         self.assertEqual(self.listed(arn), given)
         out = self.sm.add_tags(ResourceArn=arn, Tags=tags(("n1", "x"), ("n2", "x")))
         self.assertEqual(len(out["Tags"]), 50)
@@ -117,7 +120,7 @@ class TagsTest(LineagedTestCase):
         self.assertEqual(len(out["Tags"]), 50)
         self.assertEqual(out["Tags"][0], {"Key": "k00", "Value": "changed"})
         self.assertEqual(out["Tags"][49], {"Key": "k49", "Value": "too"})
-        err = self.assertClientError("ResourceLimitExceeded", self.sm.add_tags,
+        err = self.assertClientError("ValidationException", self.sm.add_tags,
                                      ResourceArn=arn, Tags=tags(("k50", "v")))
         self.assertTrue(err["Error"]["Message"])
         self.assertEqual(len(self.listed(arn)), 50)
@@ -152,25 +155,28 @@ class TagsTest(LineagedTestCase):
             "at 'maxResults' failed to satisfy constraint: Member must have value greater than "
             "or equal to 50")
 
-    def test_missing_experiment_arn_is_resource_not_found(self):
+    def test_missing_experiment_arn_is_a_validation_exception(self):
+        """AddTags, ListTags and DeleteTags model no error shapes (no ResourceNotFound):
+        the real service answers ValidationException for a resource that is gone
+        (aws/amazon-sagemaker-feedback#108)."""
         arn = experiment_arn(unique_name("absent"), self.account)
-        self.assertClientError("ResourceNotFound", self.sm.list_tags, ResourceArn=arn)
-        self.assertClientError("ResourceNotFound", self.sm.add_tags, ResourceArn=arn,
+        self.assertClientError("ValidationException", self.sm.list_tags, ResourceArn=arn)
+        self.assertClientError("ValidationException", self.sm.add_tags, ResourceArn=arn,
                                Tags=tags(("a", "b")))
-        self.assertClientError("ResourceNotFound", self.sm.delete_tags, ResourceArn=arn,
+        self.assertClientError("ValidationException", self.sm.delete_tags, ResourceArn=arn,
                                TagKeys=["a"])
 
-    def test_resource_not_found_carries_message_on_the_wire(self):
+    def test_missing_resource_names_it_in_the_message(self):
         arn = experiment_arn(unique_name("absent"), self.account)
-        err = self.assertClientError("ResourceNotFound", self.sm.list_tags, ResourceArn=arn)
-        self.assertTrue(err["Error"]["Message"])
+        err = self.assertClientError("ValidationException", self.sm.list_tags, ResourceArn=arn)
+        self.assertIn(arn, err["Error"]["Message"])
 
-    def test_tag_operations_on_a_deleted_experiment_are_resource_not_found(self):
+    def test_tag_operations_on_a_deleted_experiment_are_validation_exceptions(self):
         name = unique_name("gone")
         arn = self.sm.create_experiment(ExperimentName=name, Tags=tags(("a", "1")))["ExperimentArn"]
         self.sm.delete_experiment(ExperimentName=name)
-        self.assertClientError("ResourceNotFound", self.sm.list_tags, ResourceArn=arn)
-        self.assertClientError("ResourceNotFound", self.sm.add_tags, ResourceArn=arn,
+        self.assertClientError("ValidationException", self.sm.list_tags, ResourceArn=arn)
+        self.assertClientError("ValidationException", self.sm.add_tags, ResourceArn=arn,
                                Tags=tags(("b", "2")))
 
     def test_recreated_experiment_has_none_of_the_old_tags(self):

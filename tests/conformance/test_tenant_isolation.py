@@ -40,9 +40,9 @@ class CrossTenantTest(LineagedTestCase):
         for arn in (cls.exp, cls.artifact, cls.context):
             o.add_tags(ResourceArn=arn, Tags=[{"Key": "owner", "Value": "yes"}])
 
-    def not_found(self, fn, **kwargs):
+    def not_found(self, fn, code="ResourceNotFound", **kwargs):
         with self.subTest(op=fn.__name__, args=kwargs):
-            self.assertClientError("ResourceNotFound", fn, **kwargs)
+            self.assertClientError(code, fn, **kwargs)
 
     def test_describes_by_name_and_arn_are_not_found(self):
         o, n = self.other, self.names
@@ -70,9 +70,13 @@ class CrossTenantTest(LineagedTestCase):
                        TrialName=n["trial"])
         self.not_found(o.delete_association, SourceArn=self.artifact, DestinationArn=self.action)
         self.not_found(o.add_association, SourceArn=self.action, DestinationArn=self.artifact)
-        self.not_found(o.add_tags, ResourceArn=self.context, Tags=[{"Key": "k", "Value": "v"}])
-        self.not_found(o.delete_tags, ResourceArn=self.context, TagKeys=["owner"])
-        self.not_found(o.list_tags, ResourceArn=self.artifact)
+        # The tag operations model no error shapes: a resource they cannot see is a
+        # ValidationException.
+        self.not_found(o.add_tags, "ValidationException", ResourceArn=self.context,
+                       Tags=[{"Key": "k", "Value": "v"}])
+        self.not_found(o.delete_tags, "ValidationException", ResourceArn=self.context,
+                       TagKeys=["owner"])
+        self.not_found(o.list_tags, "ValidationException", ResourceArn=self.artifact)
         with self.subTest(op="batch_put_metrics"):
             out = self.other_metrics.batch_put_metrics(TrialComponentName=self.names["component"], MetricData=[
                 {"MetricName": "loss", "Value": 99.0, "Timestamp": time.time()}])

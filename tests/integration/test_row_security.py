@@ -24,6 +24,7 @@ TABLES = {
     "search_param": "select e.arn from search_param p join entity e on e.id = p.entity_id",
     "history": "select arn from history where arn is not null",
     "lineage_group": "select arn from lineage_group",
+    "lineage_group_tag": "select g.arn from lineage_group_tag t join lineage_group g on g.id = t.group_id",
 }
 
 
@@ -53,7 +54,10 @@ class RowSecurityTest(unittest.TestCase):
                     ("CreateContext", {"ContextName": n + "-x", "ContextType": "T",
                                        "Source": {"SourceUri": "s3://rls/" + n}}),
                     ("AddAssociation", {"SourceArn": cls.arn(account, "action/" + n + "-a"),
-                                        "DestinationArn": cls.arn(account, "context/" + n + "-x")})):
+                                        "DestinationArn": cls.arn(account, "context/" + n + "-x")}),
+                    ("AddTags", {"ResourceArn": cls.arn(account, "lineage-group/"
+                                                        "sagemaker-default-lineage-group"),
+                                 "Tags": [{"Key": "k", "Value": "v"}]})):
                 status, out = call(conn, op, body, account)
                 assert status == 200, (op, status, out)
             conn.request("PUT", "/BatchPutMetrics", body=(
@@ -128,6 +132,8 @@ class RowSecurityTest(unittest.TestCase):
                 "select %d, id, id, now() from entity limit 1" % theirs,
                 "insert into lineage_group (tenant_id, name, arn) values (%d, 'x', 'arn:y')"
                 % theirs,
+                "insert into lineage_group_tag (tenant_id, group_id, key, value) "
+                "select %d, id, 'x', 'y' from lineage_group limit 1" % theirs,
                 "insert into metric_point (tenant_id, component_id, metric_name, ts, value) "
                 "select %d, id, 'm', now(), 1 from entity where kind = 3 limit 1" % theirs,
                 "insert into metric_summary (tenant_id, component_id, metric_name, shard, count, min,"

@@ -1,6 +1,7 @@
 /* The reply printer against cJSON_PrintUnformatted and cJSON_Print themselves:
- * the same bytes for numbers of every kind, escaped strings and trees of every
- * shape, compact and formatted. */
+ * the same bytes for escaped strings and trees of every shape, compact and
+ * formatted; and numbers of every kind printed as the shortest printf "%g"
+ * text that reads back as the same double (where cJSON may drop the last bit). */
 #include <criterion/criterion.h>
 #include <float.h>
 #include <math.h>
@@ -63,13 +64,46 @@ static void assert_same(const cJSON *v, const char *what)
     }
 }
 
+/* Asserts that json_write prints d as the first of "%1.15g", "%1.16g" and
+ * "%1.17g" that strtod reads back as d ("null" for NaN and infinities), and
+ * that it does read back. */
 static void assert_number(double d)
 {
+    char want[40] = "null";
+    for (int prec = 15; isfinite(d) && prec <= 17; prec++) {
+        snprintf(want, sizeof want, "%1.*g", prec, d);
+        if (strtod(want, NULL) == d)
+            break;
+    }
     cJSON *n = cJSON_CreateNumber(d);
-    char what[64];
-    snprintf(what, sizeof what, "the number %a (%.17g)", d, d);
-    assert_same(n, what);
+    size_t len = 0;
+    const char *got = json_write(arena, n, false, &len);
+    cr_assert(got && len == strlen(want) && strcmp(got, want) == 0, "the number %a (%.17g): want %s, got %s",
+              d, d, want, got ? got : "(null)");
+    if (isfinite(d))
+        cr_assert(strtod(got, NULL) == d || (d == 0 && strtod(got, NULL) == 0), "%s does not read back as %a",
+                  got, d);
     cJSON_Delete(n);
+    arena_reset(arena);
+}
+
+/* Numbers whose last bit cJSON's 15 digits lose: the reply keeps it. */
+Test(json_write, numbers_keep_their_last_bit)
+{
+    static const struct {
+        double d;
+        const char *text;
+    } cases[] = {{0.1 + 0.2, "0.30000000000000004"},
+                 {0.15000000000000002, "0.15000000000000002"},
+                 {1.0 / 3.0, "0.3333333333333333"},
+                 {2.0 / 3.0, "0.6666666666666666"},
+                 {0.3, "0.3"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cJSON *n = cJSON_CreateNumber(cases[i].d);
+        const char *got = json_write(arena, n, false, NULL); /* the length is optional */
+        cr_assert_str_eq(got, cases[i].text);
+        cJSON_Delete(n);
+    }
 }
 
 Test(json_write, special_numbers)
@@ -293,6 +327,14 @@ Test(json_write, unprintable_nodes_fail_as_in_cjson)
     cr_assert_null(json_write(arena, NULL, false, &len));
 }
 
+/* x cut to nine decimals: at most 15 significant digits below 1e6, which
+ * cJSON prints as the shortest text, so trees of such numbers print the same
+ * bytes in both printers. */
+static double nine_decimals(double x)
+{
+    return (double)(int64_t)(x * 1e9) / 1e9;
+}
+
 /* A random tree of every node type, `depth` levels at most. */
 static cJSON *random_tree(int depth)
 {
@@ -308,7 +350,7 @@ static cJSON *random_tree(int depth)
     case 2:
         return cJSON_CreateNumber((double)(int64_t)(r >> 20) / 1000.0);
     case 3:
-        return cJSON_CreateNumber(random_unit() * 1e6);
+        return cJSON_CreateNumber(nine_decimals(random_unit() * 1e5));
     case 4:
         return cJSON_CreateString(text);
     case 5:
@@ -382,9 +424,9 @@ Test(json_write, large_reply)
         for (int m = 0; m < 5; m++) {
             cJSON *s = cJSON_CreateObject();
             cJSON_AddItemToArray(metrics, s);
-            cJSON_AddNumberToObject(s, "Min", random_unit());
-            cJSON_AddNumberToObject(s, "Avg", random_unit() * 100);
-            cJSON_AddNumberToObject(s, "StdDev", sqrt(random_unit()));
+            cJSON_AddNumberToObject(s, "Min", nine_decimals(random_unit()));
+            cJSON_AddNumberToObject(s, "Avg", nine_decimals(random_unit() * 100));
+            cJSON_AddNumberToObject(s, "StdDev", nine_decimals(sqrt(random_unit())));
             cJSON_AddNumberToObject(s, "Count", m * 1000);
         }
     }
