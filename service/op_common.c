@@ -61,10 +61,41 @@ const char *op_detail(const struct op_details *d, const char *key)
     return NULL;
 }
 
+/* Whether JSON text holds a run of more than 17 digits outside its strings.
+ * PostgreSQL writes a jsonb number without an exponent, so a double past
+ * 1e17 (1.5e300, say) comes back as a long integer, which a client would
+ * read as an integer of another value; 17 digits tell any double. */
+static bool has_long_digit_run(const char *s)
+{
+    int run = 0;
+    for (bool quoted = false; *s; s++) {
+        if (quoted) {
+            if (*s == '\\' && s[1])
+                s++;
+            else if (*s == '"')
+                quoted = false;
+        } else if (*s >= '0' && *s <= '9') {
+            if (++run > 17)
+                return true;
+            continue;
+        } else {
+            quoted = *s == '"';
+        }
+        run = 0;
+    }
+    return false;
+}
+
 void op_put_detail(const struct op_details *d, const char *key, cJSON *out)
 {
     const char *v = op_detail(d, key);
-    if (v && strcmp(v, "{}") != 0)
+    if (!v || strcmp(v, "{}") == 0)
+        return;
+    /* Such numbers are read and printed again, as the doubles they are. */
+    cJSON *parsed = has_long_digit_run(v) ? cJSON_Parse(v) : NULL;
+    if (parsed)
+        cJSON_AddItemToObject(out, key, parsed);
+    else
         json_put_raw(out, key, v, false); /* compact already */
 }
 
