@@ -64,6 +64,20 @@ class SearchMembersTest(LineagedTestCase):
         self.assertNotIn(self.plain, self.names(F("RunName", "Exists")))
         self.sm.search(Resource=TC, SortBy="RunName")
 
+    def test_a_job_run_in_a_run_carries_its_run_name(self):
+        experiment, run, job = unique_name("exp"), unique_name("run"), unique_name("job")
+        self.sm.create_experiment(ExperimentName=experiment)
+        self.sm.create_trial_component(TrialComponentName=run)
+        config = {"ExperimentName": experiment, "RunName": run}
+        reply = deliver(self.account, "CreateTrainingJob", training_request(job, "s3://b-" + unique_name(), config),
+                        {"TrainingJobArn": job_arn(self.account, "training-job", job)})
+        self.assertEqual(reply.status, 200, reply)
+        out = self.sm.search(Resource=TC, SearchExpression={"Filters": [F("RunName", "Equals", run)]})
+        records = [r["TrialComponent"] for r in out["Results"]]
+        self.assertEqual([r["TrialComponentName"] for r in records], [job + "-aws-training-job"])
+        self.assertEqual(records[0]["RunName"], run)
+        self.assertNotIn("RunName", self.sm.describe_trial_component(TrialComponentName=job + "-aws-training-job"))
+
     def test_metadata_properties_members_ignore_case_and_unknown_ones_are_refused(self):
         self.assertEqual(self.names(F("MetadataProperties.commitid", "Equals", "c0ffee")), {self.plain})
         self.assertEqual(self.names(F("MetadataProperties.Repository", "Equals", "repo")), {self.plain})
