@@ -54,8 +54,6 @@ static const struct field fields[] = {
     {"Source.SourceType", K_ALL, "entity.source_type", VT_TEXT, 0, NULL},
     {"CreationTime", K_ALL, "entity.created_at", VT_TIME, F_NOTNULL, NULL},
     {"LastModifiedTime", K_ALL, "entity.modified_at", VT_TIME, F_NOTNULL, NULL},
-    {"CreatedBy.UserProfileName", K_ALL, "entity.created_by->>'UserProfileName'", VT_TEXT, 0, NULL},
-    {"LastModifiedBy.UserProfileName", K_ALL, "entity.modified_by->>'UserProfileName'", VT_TEXT, 0, NULL},
     {"Status.PrimaryStatus", K_TC, "entity.status", VT_TEXT, 0, NULL},
     {"Status.Message", K_TC, "entity.details->'Status'->>'Message'", VT_TEXT, 0, NULL},
     {"StartTime", K_TC, "to_timestamp((entity.details->>'StartTime')::float8 / 1000)", VT_TIME, 0, NULL},
@@ -86,6 +84,7 @@ static const struct field summary_fields[] = {
     {"TrialComponentName", K_TRIAL, "sc.name", VT_TEXT, 0, "sc.name_key"},
     {"TrialComponentArn", K_TRIAL, "sc.arn", VT_TEXT, F_ARN, NULL},
     {"TrialComponentSource.SourceArn", K_TRIAL, "sc.source_uri_fold", VT_TEXT, F_ARN, NULL},
+    {"TrialComponentSource.SourceType", K_TRIAL, "sc.source_type", VT_TEXT, 0, NULL},
     {"CreationTime", K_TRIAL, "sc.created_at", VT_TIME, 0, NULL},
 };
 static const struct field tag_fields[] = {
@@ -138,16 +137,23 @@ static const struct list_def lists[] = {
 static const struct {
     const char *name;
     const char *expr;
+    enum vtype type;
 } metric_stats[] = {
-    {"Min", "(select min(ms.min)" METRIC_ROWS ")"},
-    {"Max", "(select max(ms.max)" METRIC_ROWS ")"},
-    {"Avg", "(select sum(ms.count * ms.mean) / sum(ms.count)" METRIC_ROWS ")"},
-    {"Count", "(select sum(ms.count)::float8" METRIC_ROWS ")"},
-    {"Last", "(select ms.last_value" METRIC_ROWS
-             " order by ms.last_ts desc, coalesce(ms.last_step, -1) desc, ms.last_seq desc limit 1)"},
-    {"StdDev", "(select case when sum(x.c) > 1 then sqrt(greatest(sum(x.m2 + x.c * (x.mean - x.mu) ^ 2), 0)"
-               " / (sum(x.c) - 1)) when sum(x.c) > 0 then 0 end from (select ms.count as c, ms.mean, ms.m2,"
-               " sum(ms.count * ms.mean) over () / sum(ms.count) over () as mu" METRIC_ROWS ") x)"},
+    {"Min", "(select min(ms.min)" METRIC_ROWS ")", VT_NUMBER},
+    {"Max", "(select max(ms.max)" METRIC_ROWS ")", VT_NUMBER},
+    {"Avg", "(select sum(ms.count * ms.mean) / sum(ms.count)" METRIC_ROWS ")", VT_NUMBER},
+    {"Count", "(select sum(ms.count)::float8" METRIC_ROWS ")", VT_NUMBER},
+    {"Last",
+     "(select ms.last_value" METRIC_ROWS
+     " order by ms.last_ts desc, coalesce(ms.last_step, -1) desc, ms.last_seq desc limit 1)",
+     VT_NUMBER},
+    {"StdDev",
+     "(select case when sum(x.c) > 1 then sqrt(greatest(sum(x.m2 + x.c * (x.mean - x.mu) ^ 2), 0)"
+     " / (sum(x.c) - 1)) when sum(x.c) > 0 then 0 end from (select ms.count as c, ms.mean, ms.m2,"
+     " sum(ms.count * ms.mean) over () / sum(ms.count) over () as mu" METRIC_ROWS ") x)",
+     VT_NUMBER},
+    {"TimeStamp", "(select max(ms.max_ts)" METRIC_ROWS ")", VT_TIME},
+    {"SourceArn", "(select min(ms.source_arn)" METRIC_ROWS ")", VT_TEXT},
 };
 
 /* A resolved property: a scalar (`from` NULL) or a set of element rows. */
@@ -296,7 +302,8 @@ static enum ld_err resolve(struct compiler *c, const char *given, struct prop *p
         for (size_t i = 0; i < sizeof metric_stats / sizeof metric_stats[0]; i++)
             if (strcasecmp(last + 1, metric_stats[i].name) == 0) {
                 int key = add_key(c, arena_strndup(c->r->arena, rest, (size_t)(last - rest)));
-                *p = (struct prop){.type = VT_NUMBER, .expr = fmt_key(c, metric_stats[i].expr, key)};
+                *p = (struct prop){.type = metric_stats[i].type,
+                                   .expr = fmt_key(c, metric_stats[i].expr, key)};
                 return LD_OK;
             }
         return unknown(c, given);
@@ -314,6 +321,28 @@ static enum ld_err resolve(struct compiler *c, const char *given, struct prop *p
         p->expr = arena_printf(c->r->arena, "(entity.details->'%s'->($%d::text)->>'%s')",
                                input ? "InputArtifacts" : "OutputArtifacts", key, member);
         return LD_OK;
+    }
+    bool created = seg == 9 && strncasecmp(name, "CreatedBy", 9) == 0;
+    if (created || (seg == 14 && strncasecmp(name, "LastModifiedBy", 14) == 0)) {
+        /* The members of the model's UserContext, as paths into the stored one. */
+        static const struct {
+            const char *name, *path;
+        } members[] = {
+            {"UserProfileArn", "->>'UserProfileArn'"},
+            {"UserProfileName", "->>'UserProfileName'"},
+            {"DomainId", "->>'DomainId'"},
+            {"IamIdentity.Arn", "->'IamIdentity'->>'Arn'"},
+            {"IamIdentity.PrincipalId", "->'IamIdentity'->>'PrincipalId'"},
+            {"IamIdentity.SourceIdentity", "->'IamIdentity'->>'SourceIdentity'"},
+        };
+        for (size_t i = 0; i < sizeof members / sizeof members[0]; i++)
+            if (strcasecmp(rest, members[i].name) == 0) {
+                *p = (struct prop){.type = VT_TEXT, .row = true};
+                p->expr = arena_printf(c->r->arena, "(entity.%s%s)", created ? "created_by" : "modified_by",
+                                       members[i].path);
+                return LD_OK;
+            }
+        return unknown(c, given);
     }
     if (kind != 1 && seg == 18 && strncasecmp(name, "MetadataProperties", 18) == 0) {
         /* The members of the model's MetadataProperties, named in any case. */
@@ -343,7 +372,8 @@ static const char *number_text(struct arena *a, const char *v)
 {
     char *end;
     double d = strtod(v, &end);
-    return end == v || *end || !isfinite(d) ? NULL : arena_printf(a, "%.17g", d);
+    /* strtod also reads hexadecimal, which is no decimal number. */
+    return end == v || *end || !isfinite(d) || strpbrk(v, "xX") ? NULL : arena_printf(a, "%.17g", d);
 }
 
 static enum ld_err parse_number(struct compiler *c, const char *name, const char *v, const char **out)
@@ -708,8 +738,10 @@ static int sort_items(struct compiler *c, const struct prop *p, struct sort_item
         const char *types[2] = {p->type == VT_PARAM ? "float8" : casts[p->type], "text"};
         const char *values = "";
         for (int i = 0; i < 2 && exprs[i]; i++) {
-            values = arena_printf(a, p->from ? "%s%smin(%s) as v%d" : "%s%s%s as v%d", values, i ? ", " : "",
-                                  exprs[i], i);
+            /* A set of values sorts by its first in the sort's direction. */
+            values = p->from ? arena_printf(a, "%s%s%s(%s) as v%d", values, i ? ", " : "",
+                                            asc ? "min" : "max", exprs[i], i)
+                             : arena_printf(a, "%s%s%s as v%d", values, i ? ", " : "", exprs[i], i);
             const char *v = arena_printf(a, "sv.v%d", i);
             items[n++] = (struct sort_item){arena_printf(a, "%s is null", v), "boolean", true};
             items[n++] = (struct sort_item){v, types[i], asc};

@@ -107,6 +107,57 @@ class SearchMembersTest(LineagedTestCase):
         self.assertEqual(nested(F("Metrics.TimeStamp", "GreaterThanOrEqualTo", str(int(now)))), {name})
         self.assertEqual(nested(F("Metrics.SourceArn", "Exists")), {name})
 
+    def test_user_context_and_metric_paths_resolve(self):
+        # Paths into the record's members: absent ones match NotExists only.
+        for path in ("CreatedBy.DomainId", "LastModifiedBy.IamIdentity.Arn", "CreatedBy.UserProfileArn"):
+            self.assertIn(self.plain, self.names(F(path, "NotExists")), path)
+            self.assertNotIn(self.plain, self.names(F(path, "Exists")), path)
+        self.assertClientError("ValidationException", self.sm.search, Resource=TC,
+                               SearchExpression={"Filters": [F("CreatedBy.Nickname", "Exists")]})
+        name = unique_name("ts")
+        self.sm.create_trial_component(TrialComponentName=name)
+        now = time.time()
+        metrics_client(self.account).batch_put_metrics(
+            TrialComponentName=name, MetricData=[{"MetricName": "loss", "Value": 1.0, "Timestamp": now}])
+        self.assertEqual(self.names(F("Metrics.loss.TimeStamp", "GreaterThanOrEqualTo", str(int(now)))), {name})
+        self.assertEqual(self.names(F("Metrics.loss.TimeStamp", "GreaterThan", str(int(now) + 60))), set())
+
+    def test_a_hexadecimal_value_is_not_a_number(self):
+        self.assertClientError("ValidationException", self.sm.search, Resource=TC,
+                               SearchExpression={"Filters": [F("Metrics.loss.Max", "GreaterThan", "0x1")]})
+
+    def test_trial_summaries_know_their_source_type(self):
+        experiment, trial = unique_name("exp"), unique_name("trial")
+        self.sm.create_experiment(ExperimentName=experiment)
+        self.sm.create_trial(TrialName=trial, ExperimentName=experiment)
+        self.sm.associate_trial_component(TrialComponentName=self.job_tc, TrialName=trial)
+        out = self.sm.search(Resource="ExperimentTrial", SearchExpression={"Filters": [
+            F("TrialComponentSummaries.TrialComponentSource.SourceType", "Equals", "SageMakerTrainingJob"),
+            F("ExperimentName", "Equals", experiment)]})
+        self.assertEqual([r["Trial"]["TrialName"] for r in out["Results"]], [trial])
+
+    def test_a_set_of_values_sorts_by_its_first_in_the_sort_direction(self):
+        experiment = unique_name("exp")
+        self.sm.create_experiment(ExperimentName=experiment)
+        trials = ["%s-%s" % (experiment, x) for x in ("a", "b", "c")]
+        for t in trials:
+            self.sm.create_trial(TrialName=t, ExperimentName=experiment)
+        both, middle = unique_name("both"), unique_name("mid")
+        for name, parents in ((both, trials[0::2]), (middle, trials[1:2])):
+            self.sm.create_trial_component(TrialComponentName=name)
+            for t in parents:
+                self.sm.associate_trial_component(TrialComponentName=name, TrialName=t)
+        expr = {"Filters": [F("Parents.ExperimentName", "Equals", experiment)]}
+
+        def order(direction):
+            out = self.sm.search(Resource=TC, SearchExpression=expr, SortBy="Parents.TrialName",
+                                 SortOrder=direction)
+            return [r["TrialComponent"]["TrialComponentName"] for r in out["Results"]]
+
+        # "both" has trials a and c: first ascending (a < b), first descending too (c > b).
+        self.assertEqual(order("Ascending"), [both, middle])
+        self.assertEqual(order("Descending"), [both, middle])
+
     def test_the_default_sort_spelled_out_continues_the_pages(self):
         first = self.sm.search(Resource=TC, MaxResults=1)
         second = self.sm.search(Resource=TC, MaxResults=1, NextToken=first["NextToken"],
