@@ -48,12 +48,12 @@ static const struct field fields[] = {
      NULL},
     {"DisplayName", K_ALL, "entity.display_name", VT_TEXT, F_EXEMPT, NULL},
     {"Description", K_EXP, "entity.description", VT_TEXT, 0, NULL},
-    {"Source.SourceArn", K_ALL, "entity.source_uri", VT_TEXT, 0, NULL},
+    {"Source.SourceArn", K_ALL, "entity.source_uri_fold", VT_TEXT, F_ARN, NULL},
+    {"SourceDetail.SourceArn", K_TC, "entity.source_uri_fold", VT_TEXT, F_ARN, NULL},
+    {"RunName", K_TC, "(entity.details->>'RunName')", VT_TEXT, 0, NULL},
     {"Source.SourceType", K_ALL, "entity.source_type", VT_TEXT, 0, NULL},
     {"CreationTime", K_ALL, "entity.created_at", VT_TIME, F_NOTNULL, NULL},
     {"LastModifiedTime", K_ALL, "entity.modified_at", VT_TIME, F_NOTNULL, NULL},
-    {"CreatedBy.UserProfileName", K_ALL, "entity.created_by->>'UserProfileName'", VT_TEXT, 0, NULL},
-    {"LastModifiedBy.UserProfileName", K_ALL, "entity.modified_by->>'UserProfileName'", VT_TEXT, 0, NULL},
     {"Status.PrimaryStatus", K_TC, "entity.status", VT_TEXT, 0, NULL},
     {"Status.Message", K_TC, "entity.details->'Status'->>'Message'", VT_TEXT, 0, NULL},
     {"StartTime", K_TC, "to_timestamp((entity.details->>'StartTime')::float8 / 1000)", VT_TIME, 0, NULL},
@@ -83,7 +83,8 @@ static const struct field parent_fields[] = {
 static const struct field summary_fields[] = {
     {"TrialComponentName", K_TRIAL, "sc.name", VT_TEXT, 0, "sc.name_key"},
     {"TrialComponentArn", K_TRIAL, "sc.arn", VT_TEXT, F_ARN, NULL},
-    {"TrialComponentSource.SourceArn", K_TRIAL, "sc.source_uri", VT_TEXT, 0, NULL},
+    {"TrialComponentSource.SourceArn", K_TRIAL, "sc.source_uri_fold", VT_TEXT, F_ARN, NULL},
+    {"TrialComponentSource.SourceType", K_TRIAL, "sc.source_type", VT_TEXT, 0, NULL},
     {"CreationTime", K_TRIAL, "sc.created_at", VT_TIME, 0, NULL},
 };
 static const struct field tag_fields[] = {
@@ -96,6 +97,10 @@ static const struct field metric_fields[] = {
     {"Max", K_TC, "mt.mx", VT_NUMBER, 0, NULL},
     {"Avg", K_TC, "mt.av", VT_NUMBER, 0, NULL},
     {"Count", K_TC, "mt.cnt", VT_NUMBER, 0, NULL},
+    {"Last", K_TC, "mt.lv", VT_NUMBER, 0, NULL},
+    {"StdDev", K_TC, "mt.sd", VT_NUMBER, 0, NULL},
+    {"TimeStamp", K_TC, "mt.ts", VT_TIME, 0, NULL},
+    {"SourceArn", K_TC, "mt.sa", VT_TEXT, F_ARN, NULL},
 };
 
 #define PARENT_ROWS                                                                                          \
@@ -113,11 +118,18 @@ static const struct list_def lists[] = {
          "select sm.trial_id" SUMMARY_ROWS " where sc.tenant_id = $1 and sc.kind = 3", summary_fields),
     LIST("Tags", K_ALL, " from tag t where t.entity_id = entity.id",
          "select t.entity_id from tag t where t.tenant_id = $1", tag_fields),
-    LIST("Metrics", K_TC,
-         " from (select ms.metric_name, min(ms.min) as mn, max(ms.max) as mx,"
-         " sum(ms.count * ms.mean) / sum(ms.count) as av, sum(ms.count)::float8 as cnt"
-         " from metric_summary ms where ms.component_id = entity.id group by ms.metric_name) mt where true",
-         NULL, metric_fields),
+    LIST(
+        "Metrics", K_TC,
+        " from (select ms.metric_name, min(ms.min) as mn, max(ms.max) as mx, sum(ms.count * ms.mean) /"
+        " sum(ms.count) as av, sum(ms.count)::float8 as cnt, (array_agg(ms.last_value order by ms.last_ts "
+        "desc,"
+        " coalesce(ms.last_step, -1) desc, ms.last_seq desc))[1] as lv, case when sum(ms.count) > 1 then"
+        " sqrt(greatest(sum(ms.m2 + ms.count * (ms.mean - ms.mu) ^ 2), 0) / (sum(ms.count) - 1)) when"
+        " sum(ms.count) > 0 then 0 end as sd, max(ms.max_ts) as ts, min(ms.source_arn) as sa from (select"
+        " s.*, sum(s.count * s.mean) over w / sum(s.count) over w as mu from metric_summary s where"
+        " s.component_id = entity.id window w as (partition by s.metric_name)) ms group by ms.metric_name) mt"
+        " where true",
+        NULL, metric_fields),
 };
 
 /* Metric statistics merged over the summary shards; $%1$d is the metric name. */
@@ -125,16 +137,23 @@ static const struct list_def lists[] = {
 static const struct {
     const char *name;
     const char *expr;
+    enum vtype type;
 } metric_stats[] = {
-    {"Min", "(select min(ms.min)" METRIC_ROWS ")"},
-    {"Max", "(select max(ms.max)" METRIC_ROWS ")"},
-    {"Avg", "(select sum(ms.count * ms.mean) / sum(ms.count)" METRIC_ROWS ")"},
-    {"Count", "(select sum(ms.count)::float8" METRIC_ROWS ")"},
-    {"Last", "(select ms.last_value" METRIC_ROWS
-             " order by ms.last_ts desc, coalesce(ms.last_step, -1) desc, ms.last_seq desc limit 1)"},
-    {"StdDev", "(select case when sum(x.c) > 1 then sqrt(greatest(sum(x.m2 + x.c * (x.mean - x.mu) ^ 2), 0)"
-               " / (sum(x.c) - 1)) when sum(x.c) > 0 then 0 end from (select ms.count as c, ms.mean, ms.m2,"
-               " sum(ms.count * ms.mean) over () / sum(ms.count) over () as mu" METRIC_ROWS ") x)"},
+    {"Min", "(select min(ms.min)" METRIC_ROWS ")", VT_NUMBER},
+    {"Max", "(select max(ms.max)" METRIC_ROWS ")", VT_NUMBER},
+    {"Avg", "(select sum(ms.count * ms.mean) / sum(ms.count)" METRIC_ROWS ")", VT_NUMBER},
+    {"Count", "(select sum(ms.count)::float8" METRIC_ROWS ")", VT_NUMBER},
+    {"Last",
+     "(select ms.last_value" METRIC_ROWS
+     " order by ms.last_ts desc, coalesce(ms.last_step, -1) desc, ms.last_seq desc limit 1)",
+     VT_NUMBER},
+    {"StdDev",
+     "(select case when sum(x.c) > 1 then sqrt(greatest(sum(x.m2 + x.c * (x.mean - x.mu) ^ 2), 0)"
+     " / (sum(x.c) - 1)) when sum(x.c) > 0 then 0 end from (select ms.count as c, ms.mean, ms.m2,"
+     " sum(ms.count * ms.mean) over () / sum(ms.count) over () as mu" METRIC_ROWS ") x)",
+     VT_NUMBER},
+    {"TimeStamp", "(select max(ms.max_ts)" METRIC_ROWS ")", VT_TIME},
+    {"SourceArn", "(select min(ms.source_arn)" METRIC_ROWS ")", VT_TEXT},
 };
 
 /* A resolved property: a scalar (`from` NULL) or a set of element rows. */
@@ -283,7 +302,8 @@ static enum ld_err resolve(struct compiler *c, const char *given, struct prop *p
         for (size_t i = 0; i < sizeof metric_stats / sizeof metric_stats[0]; i++)
             if (strcasecmp(last + 1, metric_stats[i].name) == 0) {
                 int key = add_key(c, arena_strndup(c->r->arena, rest, (size_t)(last - rest)));
-                *p = (struct prop){.type = VT_NUMBER, .expr = fmt_key(c, metric_stats[i].expr, key)};
+                *p = (struct prop){.type = metric_stats[i].type,
+                                   .expr = fmt_key(c, metric_stats[i].expr, key)};
                 return LD_OK;
             }
         return unknown(c, given);
@@ -302,10 +322,39 @@ static enum ld_err resolve(struct compiler *c, const char *given, struct prop *p
                                input ? "InputArtifacts" : "OutputArtifacts", key, member);
         return LD_OK;
     }
+    bool created = seg == 9 && strncasecmp(name, "CreatedBy", 9) == 0;
+    if (created || (seg == 14 && strncasecmp(name, "LastModifiedBy", 14) == 0)) {
+        /* The members of the model's UserContext, as paths into the stored one. */
+        static const struct {
+            const char *name, *path;
+        } members[] = {
+            {"UserProfileArn", "->>'UserProfileArn'"},
+            {"UserProfileName", "->>'UserProfileName'"},
+            {"DomainId", "->>'DomainId'"},
+            {"IamIdentity.Arn", "->'IamIdentity'->>'Arn'"},
+            {"IamIdentity.PrincipalId", "->'IamIdentity'->>'PrincipalId'"},
+            {"IamIdentity.SourceIdentity", "->'IamIdentity'->>'SourceIdentity'"},
+        };
+        for (size_t i = 0; i < sizeof members / sizeof members[0]; i++)
+            if (strcasecmp(rest, members[i].name) == 0) {
+                *p = (struct prop){.type = VT_TEXT, .row = true};
+                p->expr = arena_printf(c->r->arena, "(entity.%s%s)", created ? "created_by" : "modified_by",
+                                       members[i].path);
+                return LD_OK;
+            }
+        return unknown(c, given);
+    }
     if (kind != 1 && seg == 18 && strncasecmp(name, "MetadataProperties", 18) == 0) {
-        *p = (struct prop){.type = VT_TEXT, .row = true};
-        p->expr = fmt_key(c, "(entity.details->'MetadataProperties'->>($%1$d::text))", add_key(c, rest));
-        return LD_OK;
+        /* The members of the model's MetadataProperties, named in any case. */
+        static const char *const members[] = {"CommitId", "GeneratedBy", "ProjectId", "Repository"};
+        for (size_t i = 0; i < sizeof members / sizeof members[0]; i++)
+            if (strcasecmp(rest, members[i]) == 0) {
+                *p = (struct prop){.type = VT_TEXT, .row = true};
+                p->expr = fmt_key(c, "(entity.details->'MetadataProperties'->>($%1$d::text))",
+                                  add_key(c, members[i]));
+                return LD_OK;
+            }
+        return unknown(c, given);
     }
     const struct list_def *l = find_list(bit, name, seg);
     if (l && l->fields != tag_fields && l->fields != metric_fields &&
@@ -323,7 +372,8 @@ static const char *number_text(struct arena *a, const char *v)
 {
     char *end;
     double d = strtod(v, &end);
-    return end == v || *end || !isfinite(d) ? NULL : arena_printf(a, "%.17g", d);
+    /* strtod also reads hexadecimal, which is no decimal number. */
+    return end == v || *end || !isfinite(d) || strpbrk(v, "xX") ? NULL : arena_printf(a, "%.17g", d);
 }
 
 static enum ld_err parse_number(struct compiler *c, const char *name, const char *v, const char **out)
@@ -688,8 +738,10 @@ static int sort_items(struct compiler *c, const struct prop *p, struct sort_item
         const char *types[2] = {p->type == VT_PARAM ? "float8" : casts[p->type], "text"};
         const char *values = "";
         for (int i = 0; i < 2 && exprs[i]; i++) {
-            values = arena_printf(a, p->from ? "%s%smin(%s) as v%d" : "%s%s%s as v%d", values, i ? ", " : "",
-                                  exprs[i], i);
+            /* A set of values sorts by its first in the sort's direction. */
+            values = p->from ? arena_printf(a, "%s%s%s(%s) as v%d", values, i ? ", " : "",
+                                            asc ? "min" : "max", exprs[i], i)
+                             : arena_printf(a, "%s%s%s as v%d", values, i ? ", " : "", exprs[i], i);
             const char *v = arena_printf(a, "sv.v%d", i);
             items[n++] = (struct sort_item){arena_printf(a, "%s is null", v), "boolean", true};
             items[n++] = (struct sort_item){v, types[i], asc};
@@ -735,12 +787,16 @@ static const char *keyset(struct arena *a, const struct sort_item *items, int n,
     return arena_printf(a, "(%s)", any);
 }
 
+/* The sort when SortBy is absent; naming it changes nothing, token included. */
+#define DEFAULT_SORT "LastModifiedTime"
+
 static const char *fingerprint(struct request *r, const struct search_spec *s)
 {
     char *expr = s->expression ? cJSON_PrintUnformatted(s->expression) : NULL;
     char *vis = s->visibility ? cJSON_PrintUnformatted(s->visibility) : NULL;
-    const char *fp = arena_printf(r->arena, "Search|%d|%s|%d|%s|%s", s->kind, s->sort_by ? s->sort_by : "",
-                                  s->ascending, expr ? expr : "", vis ? vis : "");
+    const char *fp =
+        arena_printf(r->arena, "Search|%d|%s|%d|%s|%s", s->kind, s->sort_by ? s->sort_by : DEFAULT_SORT,
+                     s->ascending, expr ? expr : "", vis ? vis : "");
     cJSON_free(expr);
     cJSON_free(vis);
     return fp;
@@ -751,11 +807,12 @@ enum ld_err search_compile(struct request *r, const struct search_spec *spec, st
     struct arena *a = r->arena;
     struct compiler c = {.r = r, .spec = spec};
     add_param(&c, arena_printf(a, "%d", (int)spec->tenant));
-    add_param(&c, arena_printf(a, "%d", spec->kind));
-    const char *where = "entity.tenant_id = $1 and entity.kind = $2";
+    /* The kind is one of ours, never the client's text: written out, so that a
+     * statement reading its matches from a source alone need not name it. */
+    const char *where = arena_printf(a, "entity.tenant_id = $1 and entity.kind = %d", spec->kind);
     enum ld_err e;
     struct prop sort = {0};
-    if ((e = resolve(&c, spec->sort_by ? spec->sort_by : "LastModifiedTime", &sort)) != LD_OK)
+    if ((e = resolve(&c, spec->sort_by ? spec->sort_by : DEFAULT_SORT, &sort)) != LD_OK)
         return e;
     if (!sort.from && !sort.row && !(sort.flags & F_NOTNULL))
         c.shared = sort.expr;
@@ -804,33 +861,31 @@ enum ld_err search_compile(struct request *r, const struct search_spec *spec, st
         after = arena_printf(a, " and %s", keyset(a, items, n, k, NULL));
         m_after = arena_printf(a, " and %s", keyset(a, items, n, k, "sk"));
     }
-    const char *keys = "", *key_cols = "", *order = "", *text_keys = "";
+    /* The keys' text copies are named apart, so that ORDER BY reads the typed keys. */
+    const char *keys = "", *order = "", *text_keys = "";
     for (int i = 0; i < n; i++) {
-        const char *sep = i ? ", " : "";
         keys = arena_printf(a, "%s, %s as sk%d", keys, items[i].expr, i);
-        key_cols = arena_printf(a, "%s, s.sk%d", key_cols, i);
-        order = arena_printf(a, "%s%ssk%d %s", order, sep, i, items[i].ascending ? "asc" : "desc");
-        text_keys = arena_printf(a, "%s, sk%d::text as tk%d", text_keys, i, i);
+        order = arena_printf(a, "%s%ssk%d %s", order, i ? ", " : "", i, items[i].ascending ? "asc" : "desc");
+        text_keys = arena_printf(a, "%s, s.sk%d::text as tk%d", text_keys, i, i);
     }
     int limit = add_param(&c, arena_printf(a, "%d", spec->limit + 1));
     /* The matches are found once, with their sort keys, up to the cap: they
      * give the total and, when they are all of them, the page is sorted from
-     * them alone and only its rows are read again. Past the cap the page is
-     * the first rows of the whole filter in sort order, which an index on the
-     * sort key can walk. A branch whose condition on the count fails is not run
-     * (the second's stands outside its LIMIT, so that not even the
-     * subqueries of its filter run). */
-    out->text = arena_printf(
-        a,
-        "with m as materialized (select entity.id%s from %s%s where %s limit %d)"
-        " select t.n, p.* from (select count(*) as n from m) t left join lateral (select %s%s from ("
-        "(select entity.*%s from (select * from m where t.n <= %d%s order by %s limit $%d) s"
-        " join entity on entity.id = s.id)"
-        " union all (select * from (select entity.*%s from entity%s where %s%s order by %s limit $%d) b"
-        " where t.n > %d)) entity order by %s) p on true",
-        keys, m_from, lateral, m_where, SEARCH_TOTAL_CAP + 1, spec->columns, text_keys, key_cols,
-        SEARCH_TOTAL_CAP, m_after, order, limit, keys, lateral, where, after, order, limit, SEARCH_TOTAL_CAP,
-        order);
+     * them alone. Past the cap the page is the first rows of the whole filter
+     * in sort order, which an index on the sort key can walk: a statement of
+     * its own, so that the common case plans (per call, for its values) only
+     * the first. */
+    out->text =
+        arena_printf(a,
+                     "with m as materialized (select entity.id%s from %s%s where %s limit %d)"
+                     " select t.n, s.id%s from (select count(*) as n from m) t left join lateral"
+                     " (select * from m where t.n <= %d%s order by %s limit $%d) s on true order by %s",
+                     keys, m_from, lateral, m_where, SEARCH_TOTAL_CAP + 1, text_keys, SEARCH_TOTAL_CAP,
+                     m_after, order, limit, order);
+    out->deep = arena_printf(a,
+                             "select s.id%s from (select entity.id%s from entity%s where %s%s order by %s "
+                             "limit $%d) s order by %s",
+                             text_keys, keys, lateral, where, after, order, limit, order);
     out->params = c.params;
     out->param_count = c.n;
     out->key_count = n;

@@ -383,9 +383,10 @@ static int send_piped(PGconn *c, const struct piped *q)
 
 /* Runs the statements in one round trip (a libpq pipeline: one implicit
  * transaction outside an open one, so a failure takes back them all) and
- * returns the first failed result, else the last one's. NULL after req_fail
- * when the connection broke. */
-static PGresult *exec_piped(struct request *r, const struct piped *q, int count)
+ * returns the first failed result, else the last one's; with `kept`, the
+ * others' results go into kept[i] rather than being cleared (the caller's to
+ * clear). NULL after req_fail when the connection broke. */
+static PGresult *exec_piped(struct request *r, const struct piped *q, int count, PGresult **kept)
 {
     struct store *st = r->store;
     PGconn *c = st->conn;
@@ -408,6 +409,8 @@ static PGresult *exec_piped(struct request *r, const struct piped *q, int count)
                     failed = x;
                 else if (i == count - 1 && !last)
                     last = x;
+                else if (kept && !kept[i])
+                    kept[i] = x;
                 else
                     PQclear(x);
             }
@@ -425,45 +428,56 @@ static PGresult *exec_piped(struct request *r, const struct piped *q, int count)
     return res;
 }
 
-/* db_run, with `setting` = `value` (when given) in force for the statement's
- * transaction; the caller's audit settings, when db_audit asked for them, and
- * the setting travel with the statement in one round trip. */
-static PGresult *run_with(struct request *r, const char *setting, const char *value, const char *sql, int n,
-                          const char *const *vals, struct db_violation *v)
+/* Runs the `count` statements `s` in one round trip, with `setting` =
+ * `value` (when given) in force for their transaction; the caller's audit
+ * settings, when db_audit asked for them, and the setting travel with them.
+ * Each statement's result goes into out[i] (cleared with the arena); false
+ * after req_fail, or with `v` filled for a constraint violation. */
+static bool run_with(struct request *r, const char *setting, const char *value, const struct db_stmt *s,
+                     int count, PGresult **out, struct db_violation *v)
 {
     struct store *st = r->store;
     if (!connect_now(st)) {
         fail_unavailable(r);
-        return NULL;
+        return false;
     }
     int32_t tenant;
     if (!st->scoping && !scoped_to(st, r) && db_tenant(r, false, &tenant) != LD_OK)
-        return NULL;
+        return false;
     const char *audit_vals[] = {r->id, r->access_key, r->operation ? r->operation : ""};
     const char *set_vals[] = {setting, value};
-    struct piped q[3];
-    int count = 0;
+    struct piped q[2 + DB_MAX_PIPED];
+    PGresult *kept[2 + DB_MAX_PIPED] = {0};
+    int total = 0;
     bool audit = st->audit_pending;
     if (audit)
-        q[count++] = (struct piped){.sql = AUDIT_SQL, .n = 3, .vals = audit_vals};
+        q[total++] = (struct piped){.sql = AUDIT_SQL, .n = 3, .vals = audit_vals};
     if (setting)
-        q[count++] = (struct piped){.sql = SET_LOCAL_SQL, .n = 2, .vals = set_vals};
-    q[count++] = (struct piped){.sql = sql, .n = n, .vals = vals};
+        q[total++] = (struct piped){.sql = SET_LOCAL_SQL, .n = 2, .vals = set_vals};
+    int first = total;
     for (int i = 0; i < count; i++)
+        q[total++] = (struct piped){.sql = s[i].sql, .n = s[i].n, .vals = s[i].vals};
+    for (int i = 0; i < total; i++)
         if (!(q[i].stmt = prepared_name(r, q[i].sql, q[i].n, q[i].name)))
-            return NULL;
-    PGresult *res = exec_piped(r, q, count);
+            return false;
+    PGresult *res = exec_piped(r, q, total, count > 1 ? kept : NULL);
     if (!res)
-        return NULL;
+        return false;
     ExecStatusType status = PQresultStatus(res);
     if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
         if (audit) {
             st->audit_pending = false;
             snprintf(st->audit_request, sizeof st->audit_request, "%s", r->id);
         }
-        arena_defer(r->arena, clear_result, res);
-        return res;
+        kept[total - 1] = res;
+        for (int i = 0; i < first; i++)
+            PQclear(kept[i]); /* the settings' */
+        for (int i = 0; i < count; i++)
+            arena_defer(r->arena, clear_result, out[i] = kept[first + i]);
+        return true;
     }
+    for (int i = 0; i < total; i++)
+        PQclear(kept[i]);
     const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
     if (v && state && strncmp(state, "23", 2) == 0) {
         const char *c = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
@@ -472,22 +486,33 @@ static PGresult *run_with(struct request *r, const char *setting, const char *va
         v->constraint = arena_strdup(r->arena, c ? c : "");
         st->scope_set = false; /* its transaction is lost, and a set made in it */
         PQclear(res);
-        return NULL;
+        return false;
     }
     fail_from_result(r, res);
     PQclear(res);
-    return NULL;
+    return false;
 }
 
 PGresult *db_run(struct request *r, const char *sql, int n, const char *const *vals, struct db_violation *v)
 {
-    return run_with(r, NULL, NULL, sql, n, vals, v);
+    PGresult *res;
+    return run_with(r, NULL, NULL, &(struct db_stmt){sql, n, vals}, 1, &res, v) ? res : NULL;
 }
 
 PGresult *db_run_set(struct request *r, const char *setting, const char *value, const char *sql, int n,
                      const char *const *vals)
 {
-    return run_with(r, setting, value, sql, n, vals, NULL);
+    PGresult *res;
+    return run_with(r, setting, value, &(struct db_stmt){sql, n, vals}, 1, &res, NULL) ? res : NULL;
+}
+
+bool db_run_each(struct request *r, const struct db_stmt *s, int count, PGresult **out)
+{
+    if (count > DB_MAX_PIPED) { /* a caller's mistake, never the client's */
+        req_fail(r, LD_ERR_INTERNAL, "An internal error occurred (request %s).", r->id);
+        return false;
+    }
+    return run_with(r, NULL, NULL, s, count, out, NULL);
 }
 
 enum ld_err db_begin(struct request *r)
@@ -649,7 +674,15 @@ const char *db_text(struct request *r, const PGresult *res, int row, int col)
 
 int64_t db_int64(const PGresult *res, int row, int col)
 {
-    return strtoll(PQgetvalue(res, row, col), NULL, 10);
+    /* PostgreSQL prints an integer as an optional '-' and digits: read them
+     * without strtoll's locale and base machinery (a page of metric
+     * summaries reads thousands). */
+    const char *p = PQgetvalue(res, row, col);
+    bool negative = *p == '-';
+    uint64_t v = 0;
+    for (p += negative; *p >= '0' && *p <= '9'; p++)
+        v = v * 10 + (uint64_t)(*p - '0');
+    return negative ? (int64_t)(0 - v) : (int64_t)v;
 }
 
 double db_float8(const PGresult *res, int row, int col)

@@ -30,6 +30,19 @@ PGresult *db_run(struct request *r, const char *sql, int n, const char *const *v
 PGresult *db_run_set(struct request *r, const char *setting, const char *value, const char *sql, int n,
                      const char *const *vals);
 
+/* A statement for db_run_each: its text and `n` text parameters. */
+struct db_stmt {
+    const char *sql;
+    int n;
+    const char *const *vals;
+};
+#define DB_MAX_PIPED 4
+
+/* Runs the `count` (at most DB_MAX_PIPED) statements `s` in one round trip
+ * (one implicit transaction outside an open one), as db_run runs one; their
+ * results into out[i] (cleared with the arena). False after req_fail. */
+bool db_run_each(struct request *r, const struct db_stmt *s, int count, PGresult **out);
+
 /* Transactions; each returns LD_OK or the recorded error. They nest: only
  * the outermost begin and commit reach the database. */
 enum ld_err db_begin(struct request *r);

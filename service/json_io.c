@@ -2,6 +2,7 @@
 #include "json_io.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "json_write.h"
 #include "lineaged/timefmt.h"
@@ -42,14 +43,87 @@ void json_put_time(cJSON *out, const char *key, int64_t ms)
     cJSON_AddRawToObject(out, key, ldtime_format(ms, buf));
 }
 
+/* Copies the JSON value at `s` to *out without the whitespace outside its
+ * strings, NUL-terminated, and moves *out past it; returns where the value
+ * ends in `s`: at the ',', '}' or ']' after it, or at the NUL. The copy is
+ * never longer than the text, so *out may be `s` itself. */
+static const char *copy_value(const char *s, char **out)
+{
+    char *o = *out;
+    int depth = 0;
+    for (; *s; s++) {
+        char c = *s;
+        if (c == '"') {
+            *o++ = *s++;
+            while (*s && *s != '"') {
+                if (*s == '\\' && s[1])
+                    *o++ = *s++;
+                *o++ = *s++;
+            }
+            if (!*s)
+                break;
+            *o++ = '"';
+            continue;
+        }
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+            continue;
+        if (depth == 0 && (c == ',' || c == '}' || c == ']'))
+            break;
+        depth += c == '{' || c == '[' ? 1 : c == '}' || c == ']' ? -1 : 0;
+        *o++ = c;
+    }
+    *o++ = '\0';
+    *out = o;
+    return s;
+}
+
+void json_put_raw(cJSON *out, const char *key, const char *text, bool compact)
+{
+    cJSON *v = cJSON_CreateRaw(text);
+    char *o = v->valuestring;
+    if (compact)
+        copy_value(o, &o);
+    cJSON_AddItemToObject(out, key, v);
+}
+
 void json_put_object_text(cJSON *out, const char *key, const char *text)
 {
-    cJSON *v = text ? cJSON_Parse(text) : NULL;
-    if (!cJSON_IsObject(v)) {
-        cJSON_Delete(v);
-        v = cJSON_CreateObject();
+    if (text && text[strspn(text, " \t\n\r")] == '{')
+        json_put_raw(out, key, text, true);
+    else
+        cJSON_AddItemToObject(out, key, cJSON_CreateObject());
+}
+
+size_t json_object_members(struct arena *a, const char *text, const char **names, const char **values,
+                           size_t cap)
+{
+    static const char space[] = " \t\n\r";
+    const char *s = text ? text + strspn(text, space) : "";
+    if (*s != '{')
+        return 0;
+    char *o = arena_alloc(a, 2 * strlen(s) + 2);
+    size_t n = 0;
+    for (s++; n < cap; s++) {
+        s += strspn(s, space);
+        if (*s != '"')
+            break;
+        const char *name = ++s;
+        while (*s && *s != '"')
+            s += *s == '\\' && s[1] ? 2 : 1;
+        if (!*s)
+            break;
+        names[n] = memcpy(o, name, (size_t)(s - name));
+        o += s - name;
+        *o++ = '\0';
+        s++;
+        s += strspn(s, space);
+        if (*s != ':')
+            break;
+        values[n++] = o;
+        if (*(s = copy_value(s + 1, &o)) != ',')
+            break;
     }
-    cJSON_AddItemToObject(out, key, v);
+    return n;
 }
 
 static void delete_tree(void *p)

@@ -3,10 +3,12 @@
 #define LINEAGED_JSON_IO_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <cJSON.h>
 
+#include "lineaged/arena.h"
 #include "lineaged/request.h"
 
 /* The string member `key` of `in`, or NULL when absent. */
@@ -29,8 +31,22 @@ void json_put_str_ref(cJSON *out, const char *key, const char *value);
 /* Adds a timestamp member (epoch seconds with milliseconds). */
 void json_put_time(cJSON *out, const char *key, int64_t ms);
 
-/* Adds a member holding the JSON object text `text` (NULL or unreadable gives {}). */
+/* Adds a member holding the JSON text `text` (valid JSON, as PostgreSQL
+ * prints jsonb) as it is, with `compact` without its whitespace outside
+ * strings: no tree is built, so writing it costs a copy. */
+void json_put_raw(cJSON *out, const char *key, const char *text, bool compact);
+
+/* json_put_raw (compact) of the JSON object text `text`; NULL or another
+ * value gives {}. */
 void json_put_object_text(cJSON *out, const char *key, const char *text);
+
+/* The members of the JSON object text `text` (valid JSON, as PostgreSQL
+ * prints jsonb), without building a tree: up to `cap` names (as written
+ * between their quotes) into `names` and value texts (compact, as
+ * json_put_raw writes them) into `values`, all in memory from `a`. Returns how many; 0
+ * for NULL or a value that is not an object. */
+size_t json_object_members(struct arena *a, const char *text, const char **names, const char **values,
+                           size_t cap);
 
 /* Parses `text` into a tree freed with the request's arena, or NULL. */
 cJSON *json_parse_owned(struct request *r, const char *text);

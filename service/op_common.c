@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "json_io.h"
 #include "lineaged/export.h"
@@ -47,15 +48,55 @@ enum ld_err op_delete_entity(struct request *r, cJSON *out, enum entity_kind k, 
     return err;
 }
 
-void op_put_detail(cJSON *details, const char *key, cJSON *out)
+void op_details_split(struct request *r, const char *text, struct op_details *d)
 {
-    cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(details, key);
-    if (v && cJSON_IsObject(v) && !v->child) {
-        cJSON_Delete(v);
-        v = NULL;
+    d->n = json_object_members(r->arena, text, d->names, d->values, sizeof d->names / sizeof d->names[0]);
+}
+
+const char *op_detail(const struct op_details *d, const char *key)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (strcmp(d->names[i], key) == 0)
+            return d->values[i];
+    return NULL;
+}
+
+/* Whether JSON text holds a run of more than 17 digits outside its strings.
+ * PostgreSQL writes a jsonb number without an exponent, so a double past
+ * 1e17 (1.5e300, say) comes back as a long integer, which a client would
+ * read as an integer of another value; 17 digits tell any double. */
+static bool has_long_digit_run(const char *s)
+{
+    int run = 0;
+    for (bool quoted = false; *s; s++) {
+        if (quoted) {
+            if (*s == '\\' && s[1])
+                s++;
+            else if (*s == '"')
+                quoted = false;
+        } else if (*s >= '0' && *s <= '9') {
+            if (++run > 17)
+                return true;
+            continue;
+        } else {
+            quoted = *s == '"';
+        }
+        run = 0;
     }
-    if (v)
-        cJSON_AddItemToObjectCS(out, key, v);
+    return false;
+}
+
+void op_put_detail(const struct op_details *d, const char *key, cJSON *out)
+{
+    const char *v = op_detail(d, key);
+    if (!v || strcmp(v, "{}") == 0)
+        return;
+    /* Such numbers are read and printed again, as the doubles they are. */
+    cJSON *parsed = has_long_digit_run(v) ? cJSON_Parse(v) : NULL;
+    if (parsed)
+        cJSON_AddItemToObject(out, key, parsed);
+    else
+        json_put_raw(out, key, v, false); /* compact already */
 }
 
 enum ld_err op_view_details(struct request *r, struct lineage_view *view, const int64_t *as_of)

@@ -21,11 +21,23 @@ typedef void (*summary_writer)(struct request *r, const struct entity *e, cJSON 
 enum ld_err op_list_page(struct request *r, const struct list_query *q, cJSON *out, const char *member,
                          summary_writer put, const void *ctx);
 
-/* Moves member `key` of the request's parsed details document `details` into
- * `out` (the document is the request's own: a move saves a copy), unless it
- * is absent or an empty object: Describe leaves out a map or structure that
- * holds nothing, whether given empty or emptied by an update. */
-void op_put_detail(cJSON *details, const char *key, cJSON *out);
+/* An entity's details document split into its members' JSON texts: no tree
+ * is built, as a Search page or a list writes a hundred of them. */
+struct op_details {
+    const char *names[16], *values[16];
+    size_t n;
+};
+
+/* Splits the details document `text` (NULL: no members) into `d`, in r's arena. */
+void op_details_split(struct request *r, const char *text, struct op_details *d);
+
+/* The JSON text of member `key` of `d`, or NULL when absent. */
+const char *op_detail(const struct op_details *d, const char *key);
+
+/* Copies member `key` of `d` into `out`, unless it is absent or an empty
+ * object: Describe leaves out a map or structure that holds nothing, whether
+ * given empty or emptied by an update. */
+void op_put_detail(const struct op_details *d, const char *key, cJSON *out);
 
 struct lineage_view;
 

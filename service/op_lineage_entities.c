@@ -103,13 +103,14 @@ void op_write_lineage_entity(struct request *r, const struct entity *e, cJSON *o
     json_put_str(out, lk->type_member, e->vertex_type);
     json_put_str(out, "Description", e->description);
     json_put_str(out, "Status", e->status);
-    cJSON *details = json_parse_owned(r, e->details);
-    op_put_detail(details, "Properties", out);
+    struct op_details details;
+    op_details_split(r, e->details, &details);
+    op_put_detail(&details, "Properties", out);
     json_put_time(out, "CreationTime", e->created_ms);
     json_put_object_text(out, "CreatedBy", e->created_by);
     json_put_time(out, "LastModifiedTime", e->modified_ms);
     json_put_object_text(out, "LastModifiedBy", e->modified_by);
-    op_put_detail(details, "MetadataProperties", out);
+    op_put_detail(&details, "MetadataProperties", out);
     json_put_str(out, "LineageGroupArn", entity_lineage_group_arn(r));
 }
 

@@ -30,27 +30,32 @@ static int find_resource(struct request *r, const char *resource)
     return -1;
 }
 
-/* Adds the JSON array text `text` under `key` (nothing for NULL): the parsed
- * tree itself, which `out` then owns. */
-static void put_array_text(cJSON *out, const char *key, const char *text)
-{
-    cJSON *v = text ? cJSON_Parse(text) : NULL;
-    if (cJSON_IsArray(v))
-        cJSON_AddItemToObject(out, key, v);
-    else
-        cJSON_Delete(v);
-}
+/* The page's records, as store_search writes them. */
+struct page {
+    cJSON *results;
+    int resource;
+};
 
-static void put_record(struct request *r, enum entity_kind kind, const struct search_hit *h, cJSON *rec)
+static cJSON *put_record(struct request *r, const struct search_hit *h, void *ctx)
 {
+    const struct page *p = ctx;
+    enum entity_kind kind = resources[p->resource].kind;
+    cJSON *wrapper = cJSON_CreateObject();
+    cJSON_AddItemToArray(p->results, wrapper);
+    cJSON *rec = cJSON_AddObjectToObject(wrapper, resources[p->resource].member);
     if (kind == KIND_EXPERIMENT)
         op_write_experiment(&h->entity, rec);
     else if (kind == KIND_TRIAL)
         op_write_trial(r, &h->entity, rec);
-    else
+    else {
         op_write_trial_component(r, &h->entity, rec);
-    put_array_text(rec, "Tags", h->tags);
-    put_array_text(rec, kind == KIND_TRIAL ? "TrialComponentSummaries" : "Parents", h->related);
+        op_write_search_only_members(r, &h->entity, rec);
+    }
+    if (h->tags)
+        json_put_raw(rec, "Tags", h->tags, true);
+    if (h->related)
+        json_put_raw(rec, kind == KIND_TRIAL ? "TrialComponentSummaries" : "Parents", h->related, true);
+    return cJSON_GetObjectItemCaseSensitive(rec, "Metrics");
 }
 
 enum ld_err op_search(struct request *r, const cJSON *in, cJSON *out)
@@ -77,25 +82,11 @@ enum ld_err op_search(struct request *r, const cJSON *in, cJSON *out)
         cJSON_AddStringToObject(hits_json, "Relation", "EqualTo");
         return LD_OK;
     }
-    struct search_hit *hits;
-    size_t n;
     int64_t total;
     const char *next;
-    enum ld_err err = store_search(r, &spec, &hits, &n, &total, &next);
+    struct page page = {results, res};
+    enum ld_err err = store_search(r, &spec, put_record, &page, &total, &next);
     if (err != LD_OK)
-        return err;
-    /* Components' metric summaries come for the whole page in one query. */
-    int64_t *ids = arena_alloc(r->arena, (n ? n : 1) * sizeof *ids);
-    cJSON **metrics = arena_alloc(r->arena, (n ? n : 1) * sizeof *metrics);
-    for (size_t i = 0; i < n; i++) {
-        cJSON *wrapper = cJSON_CreateObject();
-        cJSON_AddItemToArray(results, wrapper);
-        cJSON *rec = cJSON_AddObjectToObject(wrapper, resources[res].member);
-        put_record(r, spec.kind, &hits[i], rec);
-        ids[i] = hits[i].entity.id;
-        metrics[i] = cJSON_GetObjectItemCaseSensitive(rec, "Metrics");
-    }
-    if (spec.kind == KIND_TRIAL_COMPONENT && (err = store_metric_summaries(r, ids, n, metrics)) != LD_OK)
         return err;
     bool capped = total > SEARCH_TOTAL_CAP;
     cJSON_AddNumberToObject(hits_json, "Value", (double)(capped ? SEARCH_TOTAL_CAP : total));

@@ -1,6 +1,7 @@
 /* Trial components: create, describe (with metric summaries), update with
  * merged maps, delete, list by experiment, trial or source. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "json_io.h"
@@ -85,33 +86,45 @@ enum ld_err op_create_trial_component(struct request *r, const cJSON *in, cJSON 
 }
 
 /* Copies Status, StartTime and EndTime into `out`; times are stored as epoch ms. */
-static void put_status_and_times(cJSON *details, cJSON *out)
+static void put_status_and_times(const struct op_details *d, cJSON *out)
 {
-    op_put_detail(details, detail_members[0], out);
+    op_put_detail(d, detail_members[0], out);
     const char *times[] = {"StartTime", "EndTime"};
     for (size_t t = 0; t < 2; t++) {
-        const cJSON *ms = cJSON_GetObjectItemCaseSensitive(details, times[t]);
-        if (cJSON_IsNumber(ms))
-            json_put_time(out, times[t], (int64_t)ms->valuedouble);
+        const char *ms = op_detail(d, times[t]);
+        char *end;
+        double v = ms ? strtod(ms, &end) : 0;
+        if (ms && end != ms && !*end)
+            json_put_time(out, times[t], (int64_t)v);
     }
 }
 
 void op_write_trial_component(struct request *r, const struct entity *e, cJSON *out)
 {
-    cJSON *details = json_parse_owned(r, e->details);
+    struct op_details d;
+    op_details_split(r, e->details, &d);
     json_put_str(out, "TrialComponentName", e->name);
     json_put_str(out, "TrialComponentArn", e->arn);
     json_put_str(out, "DisplayName", e->display_name);
     json_put_source(out, "Source", e->source_uri, e->source_type);
-    put_status_and_times(details, out);
+    put_status_and_times(&d, out);
     json_put_time(out, "CreationTime", e->created_ms);
     json_put_object_text(out, "CreatedBy", e->created_by);
     json_put_time(out, "LastModifiedTime", e->modified_ms);
     json_put_object_text(out, "LastModifiedBy", e->modified_by);
     for (size_t i = 1; i < sizeof detail_members / sizeof detail_members[0]; i++)
-        op_put_detail(details, detail_members[i], out);
+        op_put_detail(&d, detail_members[i], out);
     cJSON_AddArrayToObject(out, "Metrics");
     json_put_str(out, "LineageGroupArn", entity_lineage_group_arn(r));
+}
+
+void op_write_search_only_members(struct request *r, const struct entity *e, cJSON *out)
+{
+    if (e->source_uri)
+        json_put_str(cJSON_AddObjectToObject(out, "SourceDetail"), "SourceArn", e->source_uri);
+    struct op_details d;
+    op_details_split(r, e->details, &d);
+    op_put_detail(&d, "RunName", out);
 }
 
 enum ld_err op_describe_trial_component(struct request *r, const cJSON *in, cJSON *out)
@@ -173,7 +186,9 @@ static void put_component_summary(struct request *r, const struct entity *e, cJS
     json_put_str(s, "TrialComponentArn", e->arn);
     json_put_str(s, "DisplayName", e->display_name);
     json_put_source(s, "TrialComponentSource", e->source_uri, e->source_type);
-    put_status_and_times(json_parse_owned(r, e->details), s);
+    struct op_details d;
+    op_details_split(r, e->details, &d);
+    put_status_and_times(&d, s);
     json_put_time(s, "CreationTime", e->created_ms);
     json_put_object_text(s, "CreatedBy", e->created_by);
     json_put_time(s, "LastModifiedTime", e->modified_ms);

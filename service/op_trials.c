@@ -44,7 +44,9 @@ void op_write_trial(struct request *r, const struct entity *e, cJSON *out)
     json_put_object_text(out, "CreatedBy", e->created_by);
     json_put_time(out, "LastModifiedTime", e->modified_ms);
     json_put_object_text(out, "LastModifiedBy", e->modified_by);
-    op_put_detail(json_parse_owned(r, e->details), "MetadataProperties", out);
+    struct op_details d;
+    op_details_split(r, e->details, &d);
+    op_put_detail(&d, "MetadataProperties", out);
 }
 
 enum ld_err op_describe_trial(struct request *r, const cJSON *in, cJSON *out)

@@ -1,6 +1,6 @@
-/* Search in PostgreSQL: runs the statement the Search compiler builds, with
- * each record's tags and parents (or component summaries) gathered for the
- * page alone, and lists the keys GetSearchSuggestions draws from. */
+/* Search in PostgreSQL: runs the statement the Search compiler builds, then
+ * reads the page's records, with their tags and parents (or component
+ * summaries), and lists the keys GetSearchSuggestions draws from. */
 #include <libpq-fe.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +8,7 @@
 #include "db.h"
 #include "lineaged/search.h"
 #include "lineaged/store.h"
+#include "metric_summaries.h"
 
 #define TAGS_JSON                                                                                            \
     "(select coalesce(jsonb_agg(jsonb_build_object('Key', t.key, 'Value', t.value) order by t.seq), '[]')"   \
@@ -15,29 +16,48 @@
 
 /* The list a record carries besides its tags, per kind: none for
  * experiments, TrialComponentSummaries for trials, Parents for components. */
-static const char *const related_json[] = {
-    [KIND_EXPERIMENT] = "null",
-    [KIND_TRIAL] =
-        "(select coalesce(jsonb_agg(jsonb_strip_nulls(jsonb_build_object('TrialComponentName', sc.name,"
-        " 'TrialComponentArn', sc.arn, 'TrialComponentSource', case when sc.source_uri is not null"
-        " then jsonb_build_object('SourceArn', sc.source_uri, 'SourceType', sc.source_type) end,"
-        " 'CreationTime', round(extract(epoch from sc.created_at), 3), 'CreatedBy', sc.created_by))"
-        " order by sm.created_at, sc.id), '[]') from trial_membership sm"
-        " join entity sc on sc.id = sm.component_id where sm.trial_id = entity.id)::text",
-    [KIND_TRIAL_COMPONENT] =
-        "(select coalesce(jsonb_agg(jsonb_strip_nulls(jsonb_build_object('TrialName', pt.name,"
-        " 'ExperimentName', px.name)) order by pm.created_at, pt.id), '[]')"
-        " from trial_membership pm join entity pt on pt.id = pm.trial_id"
-        " left join entity px on px.id = pt.parent_id where pm.component_id = entity.id)::text",
+#define TRIAL_RELATED                                                                                        \
+    "(select coalesce(jsonb_agg(jsonb_strip_nulls(jsonb_build_object('TrialComponentName', sc.name,"         \
+    " 'TrialComponentArn', sc.arn, 'TrialComponentSource', case when sc.source_uri is not null"              \
+    " then jsonb_build_object('SourceArn', sc.source_uri, 'SourceType', sc.source_type) end,"                \
+    " 'CreationTime', round(extract(epoch from sc.created_at), 3), 'CreatedBy', sc.created_by))"             \
+    " order by sm.created_at, sc.id), '[]') from trial_membership sm"                                        \
+    " join entity sc on sc.id = sm.component_id where sm.trial_id = entity.id)::text"
+#define COMPONENT_RELATED                                                                                    \
+    "(select coalesce(jsonb_agg(jsonb_strip_nulls(jsonb_build_object('TrialName', pt.name,"                  \
+    " 'ExperimentName', px.name)) order by pm.created_at, pt.id), '[]')"                                     \
+    " from trial_membership pm join entity pt on pt.id = pm.trial_id"                                        \
+    " left join entity px on px.id = pt.parent_id where pm.component_id = entity.id)::text"
+
+/* The records of the ids $1 (an array), in its order. The text is fixed per
+ * kind, so the statement is planned once per connection, apart from the
+ * search that found the ids. */
+#define RECORDS_SQL(related)                                                                                 \
+    "select " DB_ENTITY_COLUMNS ", " TAGS_JSON ", " related " from unnest($1::int8[]) with ordinality"       \
+    " u (record_id, place) join entity on entity.id = u.record_id order by u.place"
+static const char *const records_sql[] = {
+    [KIND_EXPERIMENT] = RECORDS_SQL("null"),
+    [KIND_TRIAL] = RECORDS_SQL(TRIAL_RELATED),
+    [KIND_TRIAL_COMPONENT] = RECORDS_SQL(COMPONENT_RELATED),
 };
 
-enum { COL_TOTAL = 0, COL_ENTITY = 1, COL_TAGS = 18, COL_RELATED = 19, COL_KEYS = 20 };
+enum { COL_TAGS = 17, COL_RELATED = 18 };
 
-enum ld_err store_search(struct request *r, struct search_spec *spec, struct search_hit **hits, size_t *n,
+/* Runs `sql` of `q` under the plan mode the compiler asked for. The
+ * statements are planned once per connection when their shape, not the
+ * values, decides the plan (id sets from indexes, the capped matches), since
+ * a custom plan costs more than most searches take to run. Except when sets
+ * are intersected: a plan for unknown values reads a common tag value's
+ * 50,000 rows where probing the other set's 1,000 matches for it costs less. */
+static PGresult *run_compiled(struct request *r, const struct search_sql *q, const char *sql)
+{
+    return db_run_set(r, "plan_cache_mode", q->custom_plan ? "force_custom_plan" : "force_generic_plan", sql,
+                      q->param_count, q->params);
+}
+
+enum ld_err store_search(struct request *r, struct search_spec *spec, search_writer put, void *ctx,
                          int64_t *total, const char **next_token)
 {
-    *hits = NULL;
-    *n = 0;
     *total = 0;
     *next_token = NULL;
     int32_t tenant;
@@ -45,40 +65,58 @@ enum ld_err store_search(struct request *r, struct search_spec *spec, struct sea
     if (e != LD_OK)
         return e;
     spec->tenant = tenant;
-    spec->columns = arena_printf(r->arena, DB_ENTITY_COLUMNS ", " TAGS_JSON ", %s", related_json[spec->kind]);
     struct search_sql q;
     if ((e = search_compile(r, spec, &q)) != LD_OK || !tenant)
         return e;
-    /* The statement is planned once per connection: its shape, not the
-     * values, decides the plan (id sets from indexes, the capped matches),
-     * while a custom plan costs more than most searches take to run (about
-     * 2 ms). Except when sets are intersected: a plan for unknown values
-     * reads a common tag value's 50,000 rows where probing the other set's
-     * 1,000 matches for it costs less. */
-    PGresult *res =
-        db_run_set(r, "plan_cache_mode", q.custom_plan ? "force_custom_plan" : "force_generic_plan", q.text,
-                   q.param_count, q.params);
+    PGresult *res = run_compiled(r, &q, q.text);
     if (!res)
         return r->error;
+    *total = db_int64(res, 0, 0);
+    int col = 1; /* the page's first column: the id */
+    if (*total > SEARCH_TOTAL_CAP) {
+        if (!(res = run_compiled(r, &q, q.deep)))
+            return r->error;
+        col = 0;
+    }
     int rows = PQntuples(res);
-    *total = db_int64(res, 0, COL_TOTAL);
-    if (rows == 1 && PQgetisnull(res, 0, COL_ENTITY))
+    if (rows == 0 || PQgetisnull(res, 0, col))
         return LD_OK; /* an empty page */
     size_t count = rows > spec->limit ? (size_t)spec->limit : (size_t)rows;
-    *hits = arena_alloc(r->arena, count * sizeof **hits);
+    const char **ids = arena_alloc(r->arena, count * sizeof *ids);
+    int64_t *id_values = arena_alloc(r->arena, count * sizeof *id_values);
     for (size_t i = 0; i < count; i++) {
-        struct search_hit *h = &(*hits)[i];
-        db_entity_from_row(r, res, (int)i, COL_ENTITY, &h->entity);
-        h->tags = db_text(r, res, (int)i, COL_TAGS);
-        h->related = db_text(r, res, (int)i, COL_RELATED);
+        ids[i] = PQgetvalue(res, (int)i, col);
+        id_values[i] = db_int64(res, (int)i, col);
     }
-    *n = count;
     if (rows > spec->limit) {
         const char **keys = arena_alloc(r->arena, (size_t)q.key_count * sizeof *keys);
         for (int k = 0; k < q.key_count; k++)
-            keys[k] = db_text(r, res, (int)count - 1, COL_KEYS + k);
+            keys[k] = db_text(r, res, (int)count - 1, col + 1 + k);
         *next_token = search_next_token(r->arena, &q, keys, q.key_count);
     }
+    /* The records, and for components their metric summaries, in one round trip. */
+    const char *vals[] = {db_param_array(r, ids, count, false)};
+    struct db_stmt s[] = {{records_sql[spec->kind], 1, vals}, {METRIC_SUMMARIES_SQL, 1, vals}};
+    PGresult *out[2];
+    if (!db_run_each(r, s, spec->kind == KIND_TRIAL_COMPONENT ? 2 : 1, out))
+        return r->error;
+    /* A record deleted since its id was found is left out (its summaries with it). */
+    cJSON **metrics = arena_alloc(r->arena, count * sizeof *metrics);
+    memset(metrics, 0, count * sizeof *metrics);
+    size_t place = 0; /* the record's place in `ids`: rows come in that order */
+    for (int i = 0; i < PQntuples(out[0]); i++) {
+        struct search_hit h;
+        db_entity_from_row(r, out[0], i, 0, &h.entity);
+        h.tags = db_text(r, out[0], i, COL_TAGS);
+        h.related = db_text(r, out[0], i, COL_RELATED);
+        while (place < count && id_values[place] != h.entity.id)
+            place++;
+        if (place == count)
+            break;
+        metrics[place] = put(r, &h, ctx);
+    }
+    if (spec->kind == KIND_TRIAL_COMPONENT)
+        metric_summaries_read(r, out[1], metrics);
     return LD_OK;
 }
 

@@ -7,6 +7,7 @@
 #include "json_io.h"
 #include "lineaged/metric_stats.h"
 #include "lineaged/store.h"
+#include "metric_summaries.h"
 
 enum ld_err store_membership_set(struct request *r, const char *component, const char *trial, bool add,
                                  const char **component_arn, const char **trial_arn)
@@ -31,30 +32,8 @@ enum ld_err store_membership_set(struct request *r, const char *component, const
     return LD_OK;
 }
 
-/* The summary shards of components $1 (an array), with each one's place in
- * the array; the doubles as their bits (db_float8). */
-#define SUMMARY_SQL                                                                                          \
-    "select s.metric_name, s.source_arn, s.count, float8send(s.min), float8send(s.max),"                     \
-    " float8send(s.mean), float8send(s.m2), float8send(s.last_value),"                                       \
-    " (extract(epoch from s.last_ts) * 1000)::int8, s.last_step, s.last_seq,"                                \
-    " (extract(epoch from s.max_ts) * 1000)::int8, c.place"                                                  \
-    " from unnest($1::int8[]) with ordinality c (id, place) join metric_summary s on s.component_id = c.id"  \
-    " order by c.place, s.metric_name, s.shard"
-
-enum ld_err store_metric_summaries(struct request *r, const int64_t *component_ids, size_t n,
-                                   cJSON *const *out_arrays)
+void metric_summaries_read(struct request *r, const PGresult *res, cJSON *const *out_arrays)
 {
-    if (n == 0)
-        return LD_OK;
-    const char **ids = arena_alloc(r->arena, n * sizeof *ids);
-    for (size_t k = 0; k < n; k++)
-        ids[k] = db_param_int(r, component_ids[k]);
-    const char *vals[] = {db_param_array(r, ids, n, false)};
-    /* Each row carries its component's place in `component_ids`, so it
-     * finds its output array without a search. */
-    PGresult *res = db_run(r, SUMMARY_SQL, 1, vals, NULL);
-    if (!res)
-        return r->error;
     /* Rows of one component and name are its shards: merge them into one summary. */
     int rows = PQntuples(res);
     for (int i = 0; i < rows;) {
@@ -83,17 +62,34 @@ enum ld_err store_metric_summaries(struct request *r, const int64_t *component_i
             else
                 metric_merge(&total, &shard);
         }
+        if (!out_array)
+            continue;
         cJSON *m = cJSON_CreateObject();
         cJSON_AddItemToArray(out_array, m);
         json_put_str(m, "MetricName", name);
         json_put_str(m, "SourceArn", source);
         json_put_time(m, "TimeStamp", total.max_ts_ms);
-        cJSON_AddNumberToObject(m, "Max", total.max);
-        cJSON_AddNumberToObject(m, "Min", total.min);
-        cJSON_AddNumberToObject(m, "Last", total.last_value);
-        cJSON_AddNumberToObject(m, "Count", (double)total.count);
-        cJSON_AddNumberToObject(m, "Avg", total.mean);
-        cJSON_AddNumberToObject(m, "StdDev", metric_stddev(&total));
+        cJSON_AddItemToObjectCS(m, "Max", cJSON_CreateNumber(total.max));
+        cJSON_AddItemToObjectCS(m, "Min", cJSON_CreateNumber(total.min));
+        cJSON_AddItemToObjectCS(m, "Last", cJSON_CreateNumber(total.last_value));
+        cJSON_AddItemToObjectCS(m, "Count", cJSON_CreateNumber((double)total.count));
+        cJSON_AddItemToObjectCS(m, "Avg", cJSON_CreateNumber(total.mean));
+        cJSON_AddItemToObjectCS(m, "StdDev", cJSON_CreateNumber(metric_stddev(&total)));
     }
+}
+
+enum ld_err store_metric_summaries(struct request *r, const int64_t *component_ids, size_t n,
+                                   cJSON *const *out_arrays)
+{
+    if (n == 0)
+        return LD_OK;
+    const char **ids = arena_alloc(r->arena, n * sizeof *ids);
+    for (size_t k = 0; k < n; k++)
+        ids[k] = db_param_int(r, component_ids[k]);
+    const char *vals[] = {db_param_array(r, ids, n, false)};
+    PGresult *res = db_run(r, METRIC_SUMMARIES_SQL, 1, vals, NULL);
+    if (!res)
+        return r->error;
+    metric_summaries_read(r, res, out_arrays);
     return LD_OK;
 }

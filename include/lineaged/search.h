@@ -22,16 +22,19 @@ struct search_spec {
     const char *sort_by;     /* a property name, or NULL for LastModifiedTime */
     bool ascending;          /* SortOrder; Descending by default */
     const cJSON *visibility; /* a VisibilityConditionsList, or NULL */
-    const char *columns;     /* the record columns to select, over the relation `entity` */
     int limit;               /* records per page, 1..100 */
     const char *next_token;  /* the previous page's NextToken, or NULL */
 };
 
-/* The compiled statement. Its rows: the total (capped at SEARCH_TOTAL_CAP + 1)
- * in column 0, then `columns`, then `key_count` sort-key columns as text; an
- * empty page is one row whose other columns are NULL. At most limit + 1 rows. */
+/* The compiled statements, over the same parameters. `text`'s rows: the
+ * total (capped at SEARCH_TOTAL_CAP + 1) in column 0, then, when the total is
+ * within the cap, the page's record ids and their `key_count` sort keys as
+ * text, in page order; an empty page (or one past the cap) is one row whose
+ * other columns are NULL. Past the cap `deep` gives the page: the ids and the
+ * keys, from column 0. At most limit + 1 rows each. */
 struct search_sql {
     const char *text;
+    const char *deep;
     const char **params;
     int param_count;
     int key_count;

@@ -324,11 +324,17 @@ struct search_hit {
     const char *related;
 };
 
-/* Runs one Search page for the caller's tenant (filling spec->tenant and
- * spec->columns): `hits` in order, the capped total (see SEARCH_TOTAL_CAP)
- * and the next page's token (NULL on the last page). An invalid expression,
- * sort or token is a ValidationException naming it. */
-enum ld_err store_search(struct request *r, struct search_spec *spec, struct search_hit **hits, size_t *n,
+/* Writes the Search record of `h` and returns the array its metric
+ * summaries go into (NULL for none); `ctx` is store_search's caller's. */
+typedef cJSON *(*search_writer)(struct request *r, const struct search_hit *h, void *ctx);
+
+/* Runs one Search page for the caller's tenant (filling spec->tenant): calls
+ * `put` for each record in order, then fills the arrays it returned with the
+ * components' metric summaries (read in the records' round trip); sets the
+ * capped total (see SEARCH_TOTAL_CAP) and the next page's token (NULL on the
+ * last page). An invalid expression, sort or token is a ValidationException
+ * naming it. */
+enum ld_err store_search(struct request *r, struct search_spec *spec, search_writer put, void *ctx,
                          int64_t *total, const char **next_token);
 
 /* Appends PropertyNameSuggestion objects for the record fields of `kind`

@@ -85,3 +85,46 @@ Test(json_io, the_arena_holds_a_bounded_amount_of_freed_trees)
     json_trees_in(NULL);
     cr_assert_lt(grown, (size_t)24 << 20, "the arena grew by %zu bytes", grown);
 }
+
+/* PostgreSQL's jsonb text, split without a tree: names as written, values
+ * without the whitespace outside strings, strings (quotes, escapes, braces,
+ * commas and spaces inside them) untouched. */
+Test(json_io, object_members_split_as_postgresql_prints_them)
+{
+    static const char text[] = " {\"a\": 1, \"Status\": {\"Message\": \"x, }\\\" ] {y\", \"P\": null},"
+                               " \"List\": [1, {\"k\": [\"v w\"]}], \"e\\\"q\": \"\", \"Empty\": {}}";
+    const char *names[8], *values[8];
+    cr_assert_eq(json_object_members(arena, text, names, values, 8), 5);
+    cr_assert_str_eq(names[0], "a");
+    cr_assert_str_eq(values[0], "1");
+    cr_assert_str_eq(names[1], "Status");
+    cr_assert_str_eq(values[1], "{\"Message\":\"x, }\\\" ] {y\",\"P\":null}");
+    cr_assert_str_eq(names[2], "List");
+    cr_assert_str_eq(values[2], "[1,{\"k\":[\"v w\"]}]");
+    cr_assert_str_eq(names[3], "e\\\"q");
+    cr_assert_str_eq(values[3], "\"\"");
+    cr_assert_str_eq(names[4], "Empty");
+    cr_assert_str_eq(values[4], "{}");
+    /* At most `cap` members; nothing from NULL, a non-object or a cut text. */
+    cr_assert_eq(json_object_members(arena, text, names, values, 2), 2);
+    cr_assert_eq(json_object_members(arena, NULL, names, values, 8), 0);
+    cr_assert_eq(json_object_members(arena, "[1]", names, values, 8), 0);
+    cr_assert_eq(json_object_members(arena, "{\"a\": \"cut", names, values, 8), 1);
+    cr_assert_str_eq(values[0], "\"cut");
+}
+
+/* A raw member prints as its text, compacted on request, inside the tree. */
+Test(json_io, raw_members_print_as_their_text)
+{
+    json_trees_in(arena);
+    cJSON *out = cJSON_CreateObject();
+    json_put_raw(out, "Tags", "[{\"Key\": \"k\", \"Value\": \"a b\"}]", true);
+    json_put_raw(out, "P", "{\"x\": 1}", false);
+    json_put_object_text(out, "CreatedBy", "{\"UserProfileName\": \"u\"}");
+    json_put_object_text(out, "LastModifiedBy", "null");
+    char *text = cJSON_PrintUnformatted(out);
+    cr_assert_str_eq(text, "{\"Tags\":[{\"Key\":\"k\",\"Value\":\"a b\"}],\"P\":{\"x\": 1},"
+                           "\"CreatedBy\":{\"UserProfileName\":\"u\"},\"LastModifiedBy\":{}}");
+    cJSON_free(text);
+    json_trees_in(NULL);
+}
