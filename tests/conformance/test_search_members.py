@@ -10,17 +10,9 @@ import unittest
 from lineaged_client import LineagedTestCase, client, fresh_account, requires_endpoint, unique_name
 from test_emulator_hook import deliver, job_arn, training_request
 from test_metrics import metrics_client
+from test_search import flt as F
 
 TC = "ExperimentTrialComponent"
-
-
-def F(name, op=None, value=None):
-    f = {"Name": name}
-    if op:
-        f["Operator"] = op
-    if value is not None:
-        f["Value"] = value
-    return f
 
 
 @requires_endpoint
