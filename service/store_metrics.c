@@ -130,7 +130,6 @@ static enum ld_err write_batch(struct request *r, struct metrics_put *const *bat
     struct metric_point *points = arena_alloc(r->arena, n * sizeof *points);
     struct put_series *series = arena_alloc(r->arena, n * sizeof *series);
     struct metric_summary *sums = arena_alloc(r->arena, n * sizeof *sums);
-    const char **col = arena_alloc(r->arena, 3 * n * sizeof *col);
     size_t g = 0;
     for (size_t c = 0; c < ncomp; c++) {
         size_t m = 0;
@@ -146,45 +145,62 @@ static enum ld_err write_batch(struct request *r, struct metrics_put *const *bat
      * so two writers of one row (another instance) wait for each other, never
      * deadlock. */
     qsort(series, g, sizeof *series, series_order);
-    /* Each series' points, in arrival order, make its slice of the point columns. */
-    const char **sc = arena_alloc(r->arena, 14 * g * sizeof *sc);
+    /* Each series' points, in arrival order, make its slice of the point
+     * columns; every array but the names' goes in binary. */
+    struct db_array pc[3], sc[13];
+    static const enum db_elem point_types[3] = {DB_INT8, DB_INT4, DB_FLOAT8};
+    /* $7, $9..$20: component, count, min, max, mean, m2, last value, last
+     * time, last step, newest time, earliest time, slice bounds. */
+    static const enum db_elem series_types[13] = {DB_INT4,   DB_INT8,   DB_FLOAT8, DB_FLOAT8, DB_FLOAT8,
+                                                  DB_FLOAT8, DB_FLOAT8, DB_FLOAT8, DB_INT4,   DB_FLOAT8,
+                                                  DB_FLOAT8, DB_INT4,   DB_INT4};
+    for (int c = 0; c < 3; c++)
+        db_array_begin(r, &pc[c], point_types[c], n);
+    for (int c = 0; c < 13; c++)
+        db_array_begin(r, &sc[c], series_types[c], g);
+    const char **names = arena_alloc(r->arena, g * sizeof *names);
     size_t p = 0;
     for (size_t i = 0; i < g; i++) {
-        int64_t first = INT64_MAX;
-        sc[12 * g + i] = db_param_int(r, (int64_t)p + 1);
+        const struct metric_summary *m = &series[i].s;
+        int64_t first = INT64_MAX, lo = (int64_t)p + 1;
         for (size_t j = 0; j < k; j++)
             for (size_t x = 0; comp_of[j] == series[i].component && x < batch[j]->n; x++) {
                 const struct metric_point *pt = &batch[j]->points[x];
-                if (strcmp(pt->name, series[i].s.name) != 0)
+                if (strcmp(pt->name, m->name) != 0)
                     continue;
-                col[p] = db_param_int(r, pt->ts_ms);
-                col[n + p] = pt->has_step ? db_param_int(r, pt->step) : NULL;
-                col[2 * n + p] = db_param_double(r, pt->value);
+                db_array_int(&pc[0], pt->ts_ms, false);
+                db_array_int(&pc[1], pt->step, !pt->has_step);
+                db_array_double(&pc[2], pt->value);
                 first = pt->ts_ms < first ? pt->ts_ms : first;
                 p++;
             }
-        sc[13 * g + i] = db_param_int(r, (int64_t)p);
-        const struct metric_summary *m = &series[i].s;
-        sc[i] = db_param_int(r, (int64_t)series[i].component + 1);
-        sc[g + i] = m->name;
-        sc[2 * g + i] = db_param_int(r, m->count);
-        sc[3 * g + i] = db_param_double(r, m->min);
-        sc[4 * g + i] = db_param_double(r, m->max);
-        sc[5 * g + i] = db_param_double(r, m->mean);
-        sc[6 * g + i] = db_param_double(r, m->m2);
-        sc[7 * g + i] = db_param_double(r, m->last_value);
-        sc[8 * g + i] = db_param_int(r, m->last_ts_ms);
-        sc[9 * g + i] = m->has_last_step ? db_param_int(r, m->last_step) : NULL;
-        sc[10 * g + i] = db_param_int(r, m->max_ts_ms);
-        sc[11 * g + i] = db_param_int(r, first);
+        names[i] = m->name;
+        db_array_int(&sc[0], (int64_t)series[i].component + 1, false);
+        db_array_int(&sc[1], m->count, false);
+        db_array_double(&sc[2], m->min);
+        db_array_double(&sc[3], m->max);
+        db_array_double(&sc[4], m->mean);
+        db_array_double(&sc[5], m->m2);
+        db_array_double(&sc[6], m->last_value);
+        db_array_double(&sc[7], (double)m->last_ts_ms);
+        db_array_int(&sc[8], m->last_step, !m->has_last_step);
+        db_array_double(&sc[9], (double)m->max_ts_ms);
+        db_array_double(&sc[10], (double)first);
+        db_array_int(&sc[11], lo, false);
+        db_array_int(&sc[12], (int64_t)p, false);
     }
     const char *vals[20] = {db_param_int(r, batch[0]->tenant), db_param_array(r, comps, ncomp, true)};
-    for (int c = 0; c < 3; c++)
-        vals[2 + c] = db_param_array(r, col + (size_t)c * n, n, false);
+    int lengths[20] = {0}, formats[20] = {0};
+    for (int c = 0; c < 16; c++) {
+        struct db_array *a = c < 3 ? &pc[c] : &sc[c - 3];
+        int param = c < 3 ? 2 + c : c == 3 ? 6 : c + 4; /* $3..$5, $7, $9..$20 */
+        vals[param] = (const char *)a->data;
+        lengths[param] = db_array_length(a);
+        formats[param] = 1;
+    }
     vals[5] = db_param_int(r, getpid() % 16);
-    for (int c = 0; c < 14; c++)
-        vals[6 + c] = db_param_array(r, sc + (size_t)c * g, g, c == 1);
-    PGresult *res = db_run(r, put_sql, 20, vals, NULL);
+    vals[7] = db_param_array(r, names, g, true);
+    PGresult *res = db_run_binary(r, put_sql, 20, vals, lengths, formats);
     if (!res)
         return r->error;
     for (int i = 0; i < PQntuples(res); i++)
