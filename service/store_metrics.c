@@ -268,8 +268,12 @@ enum ld_err store_metrics_put_begin(struct request *r, struct metrics_put *put)
     }
     put_writing[put_writing_count++] = put->tenant;
     pthread_mutex_unlock(&put_lock);
+    /* It writes on its owner's next turn, not now: calls its worker has read
+     * meanwhile (ready on its other connections) queue and join its batch
+     * rather than each waiting for a write of its own on that worker. */
     put->state = PUT_LEAD;
-    return store_metrics_put_resume(r, put);
+    put->wake(put);
+    return LD_OK;
 }
 
 enum ld_err store_metrics_put_resume(struct request *r, struct metrics_put *put)
