@@ -371,14 +371,15 @@ struct piped {
     const char *sql;
     int n;
     const char *const *vals;
-    const char *stmt; /* "" to run it unprepared */
+    const int *lengths, *formats; /* NULL when every parameter is text */
+    const char *stmt;             /* "" to run it unprepared */
     char name[24];
 };
 
 static int send_piped(PGconn *c, const struct piped *q)
 {
-    return *q->stmt ? PQsendQueryPrepared(c, q->stmt, q->n, q->vals, NULL, NULL, 0)
-                    : PQsendQueryParams(c, q->sql, q->n, NULL, q->vals, NULL, NULL, 0);
+    return *q->stmt ? PQsendQueryPrepared(c, q->stmt, q->n, q->vals, q->lengths, q->formats, 0)
+                    : PQsendQueryParams(c, q->sql, q->n, NULL, q->vals, q->lengths, q->formats, 0);
 }
 
 /* Runs the statements in one round trip (a libpq pipeline: one implicit
@@ -391,8 +392,8 @@ static PGresult *exec_piped(struct request *r, const struct piped *q, int count,
     struct store *st = r->store;
     PGconn *c = st->conn;
     if (count == 1) {
-        PGresult *res = *q->stmt ? PQexecPrepared(c, q->stmt, q->n, q->vals, NULL, NULL, 0)
-                                 : PQexecParams(c, q->sql, q->n, NULL, q->vals, NULL, NULL, 0);
+        PGresult *res = *q->stmt ? PQexecPrepared(c, q->stmt, q->n, q->vals, q->lengths, q->formats, 0)
+                                 : PQexecParams(c, q->sql, q->n, NULL, q->vals, q->lengths, q->formats, 0);
         if (!res) /* out of memory, or the link broke */
             fail_from_result(r, NULL);
         return res;
@@ -456,7 +457,11 @@ static bool run_with(struct request *r, const char *setting, const char *value, 
         q[total++] = (struct piped){.sql = SET_LOCAL_SQL, .n = 2, .vals = set_vals};
     int first = total;
     for (int i = 0; i < count; i++)
-        q[total++] = (struct piped){.sql = s[i].sql, .n = s[i].n, .vals = s[i].vals};
+        q[total++] = (struct piped){.sql = s[i].sql,
+                                    .n = s[i].n,
+                                    .vals = s[i].vals,
+                                    .lengths = s[i].lengths,
+                                    .formats = s[i].formats};
     for (int i = 0; i < total; i++)
         if (!(q[i].stmt = prepared_name(r, q[i].sql, q[i].n, q[i].name)))
             return false;
@@ -496,14 +501,25 @@ static bool run_with(struct request *r, const char *setting, const char *value, 
 PGresult *db_run(struct request *r, const char *sql, int n, const char *const *vals, struct db_violation *v)
 {
     PGresult *res;
-    return run_with(r, NULL, NULL, &(struct db_stmt){sql, n, vals}, 1, &res, v) ? res : NULL;
+    return run_with(r, NULL, NULL, &(struct db_stmt){.sql = sql, .n = n, .vals = vals}, 1, &res, v) ? res
+                                                                                                    : NULL;
+}
+
+PGresult *db_run_binary(struct request *r, const char *sql, int n, const char *const *vals,
+                        const int *lengths, const int *formats)
+{
+    PGresult *res;
+    const struct db_stmt s = {.sql = sql, .n = n, .vals = vals, .lengths = lengths, .formats = formats};
+    return run_with(r, NULL, NULL, &s, 1, &res, NULL) ? res : NULL;
 }
 
 PGresult *db_run_set(struct request *r, const char *setting, const char *value, const char *sql, int n,
                      const char *const *vals)
 {
     PGresult *res;
-    return run_with(r, setting, value, &(struct db_stmt){sql, n, vals}, 1, &res, NULL) ? res : NULL;
+    return run_with(r, setting, value, &(struct db_stmt){.sql = sql, .n = n, .vals = vals}, 1, &res, NULL)
+               ? res
+               : NULL;
 }
 
 bool db_run_each(struct request *r, const struct db_stmt *s, int count, PGresult **out)
@@ -771,4 +787,53 @@ const char *db_param_array(struct request *r, const char *const *items, size_t n
     *p++ = '}';
     *p = '\0';
     return out;
+}
+
+/* PostgreSQL's binary array layout (array_recv): dimensions, a has-NULLs
+ * flag, the element type, then per dimension its size and lower bound; then
+ * each element's length (-1 for NULL) and bytes, all integers big-endian. */
+enum { ARRAY_HEADER = 20 };
+
+static unsigned char *put_be(unsigned char *p, uint64_t v, int bytes)
+{
+    for (int k = bytes - 1; k >= 0; k--)
+        *p++ = (unsigned char)(v >> (8 * k));
+    return p;
+}
+
+void db_array_begin(struct request *r, struct db_array *a, enum db_elem type, size_t n)
+{
+    static const uint32_t oids[] = {[DB_INT4] = 23, [DB_INT8] = 20, [DB_FLOAT8] = 701};
+    a->type = type;
+    a->data = arena_alloc(r->arena, ARRAY_HEADER + n * 12);
+    a->end = put_be(a->data, 1, 4);
+    a->end = put_be(a->end, 0, 4);
+    a->end = put_be(a->end, oids[type], 4);
+    a->end = put_be(a->end, n, 4);
+    a->end = put_be(a->end, 1, 4);
+}
+
+void db_array_int(struct db_array *a, int64_t v, bool null)
+{
+    if (null) {
+        a->data[7] = 1; /* the has-NULLs flag's low byte */
+        a->end = put_be(a->end, UINT32_MAX, 4);
+        return;
+    }
+    int bytes = a->type == DB_INT4 ? 4 : 8;
+    a->end = put_be(a->end, (uint64_t)bytes, 4);
+    a->end = put_be(a->end, (uint64_t)v, bytes);
+}
+
+void db_array_double(struct db_array *a, double v)
+{
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    a->end = put_be(a->end, 8, 4);
+    a->end = put_be(a->end, bits, 8);
+}
+
+int db_array_length(const struct db_array *a)
+{
+    return (int)(a->end - a->data);
 }

@@ -22,6 +22,12 @@ struct db_violation {
  * failing the request. */
 PGresult *db_run(struct request *r, const char *sql, int n, const char *const *vals, struct db_violation *v);
 
+/* As db_run (without `v`), where parameter i is binary of lengths[i] bytes
+ * when formats[i] is 1 (libpq's conventions; text otherwise): for arrays
+ * built with db_array_*, which PostgreSQL reads without parsing text. */
+PGresult *db_run_binary(struct request *r, const char *sql, int n, const char *const *vals,
+                        const int *lengths, const int *formats);
+
 /* As db_run (without `v`), with the setting `setting` = `value` in force
  * for the statement alone (set_config's is_local): both travel in one
  * pipeline, in the one implicit transaction its sync ends, so the setting
@@ -30,11 +36,13 @@ PGresult *db_run(struct request *r, const char *sql, int n, const char *const *v
 PGresult *db_run_set(struct request *r, const char *setting, const char *value, const char *sql, int n,
                      const char *const *vals);
 
-/* A statement for db_run_each: its text and `n` text parameters. */
+/* A statement for db_run_each: its text and `n` parameters, text unless
+ * `lengths` and `formats` say otherwise. */
 struct db_stmt {
     const char *sql;
     int n;
     const char *const *vals;
+    const int *lengths, *formats; /* as db_run_binary's; NULL when every parameter is text */
 };
 #define DB_MAX_PIPED 4
 
@@ -116,6 +124,21 @@ enum ld_err tags_put(struct request *r, const char *entity_id, const cJSON *tags
 /* A PostgreSQL array literal of `items` (NULL entries are SQL NULL), each
  * element quoted and escaped when `quote`; memory from the arena. */
 const char *db_param_array(struct request *r, const char *const *items, size_t n, bool quote);
+
+/* A one-dimensional array parameter in binary format, for db_run_binary:
+ * db_array_begin makes room for `n` elements of `type` in the arena, then
+ * exactly `n` calls of db_array_int (int4 or int8 elements; `null` makes
+ * the element NULL) or db_array_double (float8, exact) append them in order.
+ * `data` is the parameter's value and db_array_length its length. */
+enum db_elem { DB_INT4, DB_INT8, DB_FLOAT8 };
+struct db_array {
+    unsigned char *data, *end;
+    enum db_elem type;
+};
+void db_array_begin(struct request *r, struct db_array *a, enum db_elem type, size_t n);
+void db_array_int(struct db_array *a, int64_t v, bool null);
+void db_array_double(struct db_array *a, double v);
+int db_array_length(const struct db_array *a);
 
 /* Formats a double parameter exactly (C99 hexadecimal notation for a finite
  * value, which float8 input reads; not for numeric) into the arena. */

@@ -15,25 +15,32 @@
  * to the batch, which arrived later. */
 #define NEWER "(excluded.last_ts, coalesce(excluded.last_step, -1)) >= (s.last_ts, coalesce(s.last_step, -1))"
 
-/* Appends the points of one or more calls (each point naming its call's
- * component by index into $2) and folds each series' summary of the batch
- * (computed by the caller, in lock order) into this instance's shard, in one
- * statement. The batch's last arrival order is the greatest sequence number
- * it was given. Returns the indexes of the components found. */
+/* Appends the points of one or more calls, a row per series holding its
+ * points ($3..$5, grouped by series in arrival order; the series' slice is
+ * [$19, $20]), and folds each series' summary of the batch (computed by the
+ * caller, in lock order) into this instance's shard, in one statement. Each
+ * series names its component by index into $2. The batch draws one sequence
+ * value: a point's order is that value times 65536 plus its place in its
+ * series' row, and the batch's last arrival order the value times 65536 plus
+ * its count of points (016). Returns the indexes of the components found. */
 static const char put_sql[] =
     "with tc as (select c.i, e.id, e.arn from unnest($2::text[]) with ordinality as c(name, i)"
     "  join entity e on e.tenant_id = $1::int and e.kind = 3 and e.name_key = lower(c.name)),"
-    " ins as (insert into metric_point (tenant_id, component_id, metric_name, ts, step, value)"
-    "  select $1::int, tc.id, u.n, to_timestamp(u.t / 1000), u.s, u.v"
-    "  from unnest($3::int[], $4::text[], $5::float8[], $6::int[], $7::float8[]) with ordinality"
-    "  as u(c, n, t, s, v, o) join tc on tc.i = u.c order by u.o returning seq),"
+    " q as (select nextval('metric_chunk_seq') * 65536 as base),"
+    " b as (select tc.id, tc.arn, u.* from unnest($7::int[], $8::text[], $9::int8[], $10::float8[],"
+    "  $11::float8[], $12::float8[], $13::float8[], $14::float8[], $15::float8[], $16::int[], $17::float8[],"
+    "  $18::float8[], $19::int[], $20::int[]) with ordinality"
+    "  as u(c, n, cnt, mn, mx, mean, m2, lv, lt, ls, mt, ft, lo, hi, o)"
+    "  join tc on tc.i = u.c),"
+    " ins as (insert into metric_chunk (tenant_id, component_id, metric_name, ts, seq, ts_ms, steps, vals)"
+    "  select $1::int, b.id, b.n, to_timestamp(b.ft / 1000), (select base from q), ($3::int8[])[b.lo:b.hi],"
+    "  ($4::int[])[b.lo:b.hi], ($5::float8[])[b.lo:b.hi] from b),"
     " up as (insert into metric_summary as s (tenant_id, component_id, metric_name, shard, source_arn, count,"
     "  min, max, mean, m2, last_value, last_ts, last_step, last_seq, max_ts)"
-    "  select $1::int, tc.id, b.n, $8::int2, tc.arn, b.cnt, b.mn, b.mx, b.mean, b.m2, b.lv,"
-    "  to_timestamp(b.lt / 1000), b.ls, (select max(seq) from ins), to_timestamp(b.mt / 1000)"
-    "  from unnest($9::int[], $10::text[], $11::int8[], $12::float8[], $13::float8[], $14::float8[],"
-    "  $15::float8[], $16::float8[], $17::float8[], $18::int[], $19::float8[]) with ordinality"
-    "  as b(c, n, cnt, mn, mx, mean, m2, lv, lt, ls, mt, o) join tc on tc.i = b.c order by b.o"
+    "  select $1::int, b.id, b.n, $6::int2, b.arn, b.cnt, b.mn, b.mx, b.mean, b.m2, b.lv,"
+    "  to_timestamp(b.lt / 1000), b.ls, (select base from q) + cardinality($3::int8[]),"
+    "  to_timestamp(b.mt / 1000)"
+    "  from b order by b.o"
     "  on conflict (component_id, metric_name, shard) do update set"
     "  count = s.count + excluded.count, min = least(s.min, excluded.min), max = greatest(s.max, "
     "excluded.max),"
@@ -123,7 +130,6 @@ static enum ld_err write_batch(struct request *r, struct metrics_put *const *bat
     struct metric_point *points = arena_alloc(r->arena, n * sizeof *points);
     struct put_series *series = arena_alloc(r->arena, n * sizeof *series);
     struct metric_summary *sums = arena_alloc(r->arena, n * sizeof *sums);
-    const char **col = arena_alloc(r->arena, 5 * n * sizeof *col);
     size_t g = 0;
     for (size_t c = 0; c < ncomp; c++) {
         size_t m = 0;
@@ -139,37 +145,62 @@ static enum ld_err write_batch(struct request *r, struct metrics_put *const *bat
      * so two writers of one row (another instance) wait for each other, never
      * deadlock. */
     qsort(series, g, sizeof *series, series_order);
-    for (size_t j = 0, p = 0; j < k; j++)
-        for (size_t i = 0; i < batch[j]->n; i++, p++) {
-            const struct metric_point *pt = &batch[j]->points[i];
-            col[p] = db_param_int(r, (int64_t)comp_of[j] + 1);
-            col[n + p] = pt->name;
-            col[2 * n + p] = db_param_int(r, pt->ts_ms);
-            col[3 * n + p] = pt->has_step ? db_param_int(r, pt->step) : NULL;
-            col[4 * n + p] = db_param_double(r, pt->value);
-        }
-    const char **sc = arena_alloc(r->arena, 11 * g * sizeof *sc);
+    /* Each series' points, in arrival order, make its slice of the point
+     * columns; every array but the names' goes in binary. */
+    struct db_array pc[3], sc[13];
+    static const enum db_elem point_types[3] = {DB_INT8, DB_INT4, DB_FLOAT8};
+    /* $7, $9..$20: component, count, min, max, mean, m2, last value, last
+     * time, last step, newest time, earliest time, slice bounds. */
+    static const enum db_elem series_types[13] = {DB_INT4,   DB_INT8,   DB_FLOAT8, DB_FLOAT8, DB_FLOAT8,
+                                                  DB_FLOAT8, DB_FLOAT8, DB_FLOAT8, DB_INT4,   DB_FLOAT8,
+                                                  DB_FLOAT8, DB_INT4,   DB_INT4};
+    for (int c = 0; c < 3; c++)
+        db_array_begin(r, &pc[c], point_types[c], n);
+    for (int c = 0; c < 13; c++)
+        db_array_begin(r, &sc[c], series_types[c], g);
+    const char **names = arena_alloc(r->arena, g * sizeof *names);
+    size_t p = 0;
     for (size_t i = 0; i < g; i++) {
         const struct metric_summary *m = &series[i].s;
-        sc[i] = db_param_int(r, (int64_t)series[i].component + 1);
-        sc[g + i] = m->name;
-        sc[2 * g + i] = db_param_int(r, m->count);
-        sc[3 * g + i] = db_param_double(r, m->min);
-        sc[4 * g + i] = db_param_double(r, m->max);
-        sc[5 * g + i] = db_param_double(r, m->mean);
-        sc[6 * g + i] = db_param_double(r, m->m2);
-        sc[7 * g + i] = db_param_double(r, m->last_value);
-        sc[8 * g + i] = db_param_int(r, m->last_ts_ms);
-        sc[9 * g + i] = m->has_last_step ? db_param_int(r, m->last_step) : NULL;
-        sc[10 * g + i] = db_param_int(r, m->max_ts_ms);
+        int64_t first = INT64_MAX, lo = (int64_t)p + 1;
+        for (size_t j = 0; j < k; j++)
+            for (size_t x = 0; comp_of[j] == series[i].component && x < batch[j]->n; x++) {
+                const struct metric_point *pt = &batch[j]->points[x];
+                if (strcmp(pt->name, m->name) != 0)
+                    continue;
+                db_array_int(&pc[0], pt->ts_ms, false);
+                db_array_int(&pc[1], pt->step, !pt->has_step);
+                db_array_double(&pc[2], pt->value);
+                first = pt->ts_ms < first ? pt->ts_ms : first;
+                p++;
+            }
+        names[i] = m->name;
+        db_array_int(&sc[0], (int64_t)series[i].component + 1, false);
+        db_array_int(&sc[1], m->count, false);
+        db_array_double(&sc[2], m->min);
+        db_array_double(&sc[3], m->max);
+        db_array_double(&sc[4], m->mean);
+        db_array_double(&sc[5], m->m2);
+        db_array_double(&sc[6], m->last_value);
+        db_array_double(&sc[7], (double)m->last_ts_ms);
+        db_array_int(&sc[8], m->last_step, !m->has_last_step);
+        db_array_double(&sc[9], (double)m->max_ts_ms);
+        db_array_double(&sc[10], (double)first);
+        db_array_int(&sc[11], lo, false);
+        db_array_int(&sc[12], (int64_t)p, false);
     }
-    const char *vals[19] = {db_param_int(r, batch[0]->tenant), db_param_array(r, comps, ncomp, true)};
-    for (int c = 0; c < 5; c++)
-        vals[2 + c] = db_param_array(r, col + (size_t)c * n, n, c == 1);
-    vals[7] = db_param_int(r, getpid() % 16);
-    for (int c = 0; c < 11; c++)
-        vals[8 + c] = db_param_array(r, sc + (size_t)c * g, g, c == 1);
-    PGresult *res = db_run(r, put_sql, 19, vals, NULL);
+    const char *vals[20] = {db_param_int(r, batch[0]->tenant), db_param_array(r, comps, ncomp, true)};
+    int lengths[20] = {0}, formats[20] = {0};
+    for (int c = 0; c < 16; c++) {
+        struct db_array *a = c < 3 ? &pc[c] : &sc[c - 3];
+        int param = c < 3 ? 2 + c : c == 3 ? 6 : c + 4; /* $3..$5, $7, $9..$20 */
+        vals[param] = (const char *)a->data;
+        lengths[param] = db_array_length(a);
+        formats[param] = 1;
+    }
+    vals[5] = db_param_int(r, getpid() % 16);
+    vals[7] = db_param_array(r, names, g, true);
+    PGresult *res = db_run_binary(r, put_sql, 20, vals, lengths, formats);
     if (!res)
         return r->error;
     for (int i = 0; i < PQntuples(res); i++)
@@ -237,8 +268,12 @@ enum ld_err store_metrics_put_begin(struct request *r, struct metrics_put *put)
     }
     put_writing[put_writing_count++] = put->tenant;
     pthread_mutex_unlock(&put_lock);
+    /* It writes on its owner's next turn, not now: calls its worker has read
+     * meanwhile (ready on its other connections) queue and join its batch
+     * rather than each waiting for a write of its own on that worker. */
     put->state = PUT_LEAD;
-    return store_metrics_put_resume(r, put);
+    put->wake(put);
+    return LD_OK;
 }
 
 enum ld_err store_metrics_put_resume(struct request *r, struct metrics_put *put)
@@ -297,15 +332,15 @@ enum ld_err store_metrics_get(struct request *r, const char *resource_arn, const
     *found = true;
     const char *vals[] = {db_text(r, res, 0, 0), metric, db_param_int(r, period_ms),
                           start ? db_param_int(r, *start) : NULL, end ? db_param_int(r, *end) : NULL};
-    const char *sql =
-        arena_printf(r->arena,
-                     "select x, %s from (select case when $3::int8 = 0 then coalesce(step, 0)::int8"
-                     " else (floor(extract(epoch from ts) * 1000 / $3::int8) * $3::int8)::int8 end as x, ts, "
-                     "step, value, seq"
-                     " from metric_point where component_id = $1 and metric_name = $2) p"
-                     " where ($4::int8 is null or x >= $4::int8) and ($5::int8 is null or x <= $5::int8)"
-                     " group by x order by x",
-                     stat_exprs[stat]);
+    const char *sql = arena_printf(
+        r->arena,
+        "select x, %s from (select case when $3::int8 = 0 then coalesce(p.step, 0)::int8"
+        " else p.ts / $3::int8 * $3::int8 end as x, p.ts, p.step, p.value,"
+        " c.seq + p.k as seq from metric_chunk c, unnest(c.ts_ms, c.steps, c.vals) with ordinality"
+        " as p(ts, step, value, k) where c.component_id = $1 and c.metric_name = $2) p"
+        " where ($4::int8 is null or x >= $4::int8) and ($5::int8 is null or x <= $5::int8)"
+        " group by x order by x",
+        stat_exprs[stat]);
     res = db_run(r, sql, 5, vals, NULL);
     if (!res)
         return r->error;

@@ -98,7 +98,8 @@ enum ld_err store_search(struct request *r, struct search_spec *spec, search_wri
     }
     /* The records, and for components their metric summaries, in one round trip. */
     const char *vals[] = {db_param_array(r, ids, count, false)};
-    struct db_stmt s[] = {{records_sql[spec->kind], 1, vals}, {METRIC_SUMMARIES_SQL, 1, vals}};
+    struct db_stmt s[] = {{.sql = records_sql[spec->kind], .n = 1, .vals = vals},
+                          {.sql = METRIC_SUMMARIES_SQL, .n = 1, .vals = vals}};
     PGresult *out[2];
     if (!db_run_each(r, s, spec->kind == KIND_TRIAL_COMPONENT ? 2 : 1, out))
         return r->error;

@@ -245,9 +245,10 @@ struct metrics_put {
     struct metrics_put *next;
 };
 
-/* Starts `put`: returns with put->state PUT_WRITTEN once committed (or
- * failed: the error is also returned and recorded on `r`), else PUT_QUEUED
- * (LD_OK): `wake` follows. */
+/* Starts `put`: returns with put->state PUT_WRITTEN when nothing is to be
+ * written (or on failure: the error is also returned and recorded on `r`),
+ * else PUT_QUEUED or PUT_LEAD (LD_OK): `wake` follows (for a lead, before
+ * this returns, so the owner writes its batch on its next turn). */
 enum ld_err store_metrics_put_begin(struct request *r, struct metrics_put *put);
 
 /* After `wake`, on the owner's thread and connection: writes what the call

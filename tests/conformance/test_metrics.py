@@ -384,6 +384,18 @@ class BatchGetMetricsTest(MetricsCase):
                     xs, ys = expected_series(self.points["loss"], stat, period)
                     self.assertSeries(r, xs, ys)
 
+    def test_values_and_missing_steps_come_back_exactly(self):
+        tc = unique_name("exacttc").lower()
+        self.sm.create_trial_component(TrialComponentName=tc)
+        values = [0.1, -2.5e300, 5e-324, 1.0 / 3.0, 7.0]
+        self.metrics.batch_put_metrics(
+            TrialComponentName=tc,
+            MetricData=[point("v", self.base + i, v, i if i < 4 else None) for i, v in enumerate(values)])
+        [r] = self.get(self.query("Last", "IterationNumber", name="v", arn=tc_arn(tc, self.account)))
+        # the point without a step falls in step 0's bucket, and is the newer point there
+        self.assertEqual(r["XAxisValues"], [0, 1, 2, 3])
+        self.assertEqual(r["MetricValues"], [7.0, -2.5e300, 5e-324, 1.0 / 3.0])
+
     def test_x_values_are_epoch_milliseconds_on_bucket_starts(self):
         for period, ms in PERIOD_MS.items():
             with self.subTest(period):

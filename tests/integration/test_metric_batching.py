@@ -284,7 +284,7 @@ class QueuedCallsFreeTheirWorkerTest(unittest.TestCase):
             self.assertEqual(got["m0"]["Count"], 10 * (self.QUEUED + 2))
             proc = subprocess.run(
                 [PSQL if os.access(PSQL, os.X_OK) else "psql", "-X", "-tA", "-v", "ON_ERROR_STOP=1",
-                 DB, "-c", "select count(distinct p.xmin::text) from metric_point p join entity e "
+                 DB, "-c", "select count(distinct p.xmin::text) from metric_chunk p join entity e "
                            "on e.id = p.component_id join tenant t on t.id = e.tenant_id "
                            "where t.account = '%s'" % account],
                 capture_output=True, text=True, check=True)

@@ -19,7 +19,7 @@ TABLES = {
     "association": "select e.arn from association a join entity e on e.id = a.source_id",
     "tag": "select e.arn from tag t join entity e on e.id = t.entity_id",
     "trial_membership": "select e.arn from trial_membership m join entity e on e.id = m.trial_id",
-    "metric_point": "select e.arn from metric_point p join entity e on e.id = p.component_id",
+    "metric_chunk": "select e.arn from metric_chunk p join entity e on e.id = p.component_id",
     "metric_summary": "select e.arn from metric_summary s join entity e on e.id = s.component_id",
     "search_param": "select e.arn from search_param p join entity e on e.id = p.entity_id",
     "history": "select arn from history where arn is not null",
@@ -109,8 +109,8 @@ class RowSecurityTest(unittest.TestCase):
                 self.assertEqual(self.sql("select count(*) from %s" % table, ""), ["0"])
 
     def test_partition_named_directly_shows_nothing(self):
-        self.assertNotEqual(self.sql("select count(*) from metric_point_default"), ["0"])
-        self.assertEqual(self.sql("select count(*) from metric_point_default", self.tenants[0]),
+        self.assertNotEqual(self.sql("select count(*) from metric_chunk_default"), ["0"])
+        self.assertEqual(self.sql("select count(*) from metric_chunk_default", self.tenants[0]),
                          ["0"])
 
     def test_updates_and_deletes_reach_no_other_tenants_rows(self):
@@ -134,8 +134,8 @@ class RowSecurityTest(unittest.TestCase):
                 % theirs,
                 "insert into lineage_group_tag (tenant_id, group_id, key, value) "
                 "select %d, id, 'x', 'y' from lineage_group limit 1" % theirs,
-                "insert into metric_point (tenant_id, component_id, metric_name, ts, value) "
-                "select %d, id, 'm', now(), 1 from entity where kind = 3 limit 1" % theirs,
+                "insert into metric_chunk (tenant_id, component_id, metric_name, ts, ts_ms, steps, vals) "
+                "select %d, id, 'm', now(), '{1}', '{1}', '{1}' from entity where kind = 3 limit 1" % theirs,
                 "insert into metric_summary (tenant_id, component_id, metric_name, shard, count, min,"
                 " max, mean, m2, last_value, last_ts, last_seq, max_ts) select %d, id, 'x', 0, 1, 1, 1,"
                 " 1, 0, 1, now(), 1, now() from entity where kind = 3 limit 1" % theirs):
