@@ -158,12 +158,8 @@ enum ld_err store_association_list(struct request *r, const struct association_q
                  " s.name, d.name, (extract(epoch from a.created_at) * 1000)::int8, a.created_by::text,"
                  " a.source_id, a.destination_id, %s from association a"
                  " join entity s on s.id = a.source_id join entity d on d.id = a.destination_id"
-                 " where %s = $1",
-        sort_out,
-        /* With an end named, that end's index finds the edges: "+ 0" keeps a plan
-         * from walking the tenant's whole creation-time index instead, filtering
-         * by the end (a generic plan made before the table had statistics did). */
-        q->source_arn || q->destination_arn ? "a.tenant_id + 0" : "a.tenant_id");
+                 " where a.tenant_id = $1",
+        sort_out);
     struct {
         const char *value, *predicate;
     } filters[] = {
