@@ -130,7 +130,7 @@ enum ld_err op_view_details(struct request *r, struct lineage_view *view, const 
         if (rows[k].kind == KIND_EXPERIMENT)
             op_write_experiment(&rows[k], d);
         else if (rows[k].kind == KIND_TRIAL_COMPONENT) {
-            op_write_trial_component(r, &rows[k], d);
+            op_write_trial_component(r, &rows[k], d, false);
             components[component_count] = rows[k].id;
             metrics[component_count++] = cJSON_GetObjectItemCaseSensitive(d, "Metrics");
         } else {

@@ -47,10 +47,8 @@ static cJSON *put_record(struct request *r, const struct search_hit *h, void *ct
         op_write_experiment(&h->entity, rec);
     else if (kind == KIND_TRIAL)
         op_write_trial(r, &h->entity, rec);
-    else {
-        op_write_trial_component(r, &h->entity, rec);
-        op_write_search_only_members(r, &h->entity, rec);
-    }
+    else
+        op_write_trial_component(r, &h->entity, rec, true);
     if (h->tags)
         json_put_raw(rec, "Tags", h->tags, true);
     if (h->related)

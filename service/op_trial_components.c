@@ -99,7 +99,7 @@ static void put_status_and_times(const struct op_details *d, cJSON *out)
     }
 }
 
-void op_write_trial_component(struct request *r, const struct entity *e, cJSON *out)
+void op_write_trial_component(struct request *r, const struct entity *e, cJSON *out, bool search_record)
 {
     struct op_details d;
     op_details_split(r, e->details, &d);
@@ -116,29 +116,14 @@ void op_write_trial_component(struct request *r, const struct entity *e, cJSON *
         op_put_detail(&d, detail_members[i], out);
     cJSON_AddArrayToObject(out, "Metrics");
     json_put_str(out, "LineageGroupArn", entity_lineage_group_arn(r));
-}
-
-void op_write_search_only_members(struct request *r, const struct entity *e, cJSON *out)
-{
-    if (e->source_uri)
-        json_put_str(cJSON_AddObjectToObject(out, "SourceDetail"), "SourceArn", e->source_uri);
-    struct op_details d;
-    op_details_split(r, e->details, &d);
-    op_put_detail(&d, "RunName", out);
-}
-
-enum ld_err op_describe_trial_component(struct request *r, const cJSON *in, cJSON *out)
-{
-    struct entity e;
-    enum ld_err err = store_entity_get(r, KIND_TRIAL_COMPONENT, json_str(in, "TrialComponentName"), &e);
-    if (err != LD_OK)
-        return err;
-    op_write_trial_component(r, &e, out);
-    cJSON *metrics = cJSON_GetObjectItemCaseSensitive(out, "Metrics");
-    if ((err = store_metric_summaries(r, &e.id, 1, &metrics)) != LD_OK)
-        return err;
+    if (search_record) {
+        if (e->source_uri)
+            json_put_str(cJSON_AddObjectToObject(out, "SourceDetail"), "SourceArn", e->source_uri);
+        op_put_detail(&d, "RunName", out);
+        return;
+    }
     /* Kept as a map from job ARN to source type (see derive.c); answered as the model's list. */
-    const cJSON *sources = cJSON_GetObjectItemCaseSensitive(json_parse_owned(r, e.details), "Sources"), *s;
+    const cJSON *sources = json_parse_owned(r, op_detail(&d, "Sources")), *s;
     cJSON *list = sources ? cJSON_AddArrayToObject(out, "Sources") : NULL;
     cJSON_ArrayForEach(s, sources)
     {
@@ -147,7 +132,17 @@ enum ld_err op_describe_trial_component(struct request *r, const cJSON *in, cJSO
         json_put_str(item, "SourceArn", s->string);
         json_put_str(item, "SourceType", cJSON_GetStringValue(s));
     }
-    return LD_OK;
+}
+
+enum ld_err op_describe_trial_component(struct request *r, const cJSON *in, cJSON *out)
+{
+    struct entity e;
+    enum ld_err err = store_entity_get(r, KIND_TRIAL_COMPONENT, json_str(in, "TrialComponentName"), &e);
+    if (err != LD_OK)
+        return err;
+    op_write_trial_component(r, &e, out, false);
+    cJSON *metrics = cJSON_GetObjectItemCaseSensitive(out, "Metrics");
+    return store_metric_summaries(r, &e.id, 1, &metrics);
 }
 
 enum ld_err op_update_trial_component(struct request *r, const cJSON *in, cJSON *out)

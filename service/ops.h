@@ -32,12 +32,10 @@ enum ld_err op_list_trial_components(struct request *r, const cJSON *in, cJSON *
 struct entity;
 void op_write_experiment(const struct entity *e, cJSON *out);
 void op_write_trial(struct request *r, const struct entity *e, cJSON *out);
-void op_write_trial_component(struct request *r, const struct entity *e, cJSON *out);
-
-/* The members only a trial component's Search record has: SourceDetail (its
- * SourceArn) when it has a Source, and the RunName a job's ExperimentConfig
- * gave it. */
-void op_write_search_only_members(struct request *r, const struct entity *e, cJSON *out);
+/* A trial component as Describe answers it (with its run's Sources), or,
+ * when `search_record`, as a Search record has it (with SourceDetail and the
+ * RunName a job's ExperimentConfig gave it, and no Sources). */
+void op_write_trial_component(struct request *r, const struct entity *e, cJSON *out, bool search_record);
 void op_write_lineage_entity(struct request *r, const struct entity *e, cJSON *out);
 
 enum ld_err op_search(struct request *r, const cJSON *in, cJSON *out);
