@@ -92,18 +92,17 @@ struct entity;
 void db_entity_from_row(struct request *r, const PGresult *res, int row, int col, struct entity *e);
 
 /* The ids of every entity of the tenant in parameter $1 that had the ARN
- * `arn` (an SQL expression): the live one and the deleted ones. History
- * indexes the ARN of deletion rows only. */
+ * `arn` (an SQL expression): the live one and the deleted ones. */
 #define DB_ENTITY_IDS_WITH_ARN(arn)                                                                          \
-    "(select id from entity where tenant_id = $1 and arn = " arn " union select entity_id from history"      \
-    " where tenant_id = $1 and arn = " arn " and after is null)"
+    "(select id from entity where tenant_id = $1 and arn = " arn " union select entity_id"                   \
+    " from history_removal where tenant_id = $1 and arn = " arn ")"
 
 /* A FROM item named `entity` holding entity rows as they were at the epoch
  * ms parameter `at` (e.g. "$3"), rebuilt from the history: per entity picked
  * by `key` (a predicate on history h), its latest row then; an entity
  * removed by then is all NULLs (id is null). */
 #define DB_ENTITY_AS_OF(key, at)                                                                             \
-    "(select distinct on (h.entity_id) e.* from history h, json_populate_record(null::entity, h.after) e"   \
+    "(select distinct on (h.entity_id) (h.after_entity).* from history h"                                    \
     " where " key " and h.subject = 1 and h.at <= to_timestamp(" at "::float8 / 1000)"                       \
     " order by h.entity_id, h.at desc, h.id desc) entity"
 

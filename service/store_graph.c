@@ -79,19 +79,26 @@ static void vertex_from_row(const PGresult *res, int row, int col, struct graph_
 }
 
 /* The same reads as of a past moment ($2, epoch ms), from the history rows
- * of sql/003_history.sql: per edge or vertex, its latest row at or before
- * then, when that row is not a removal. */
-#define EDGES_AS_OF(end, other)                                                                              \
+ * of the associations `key` (a predicate on history h) picks: per edge, its
+ * latest row at or before then, when that row is not a removal. History is
+ * indexed by an edge's source: the rows of the edges into the frontier are
+ * those of the sources of its live edges and of its removed ones. */
+#define EDGES_AS_OF(key)                                                                                     \
     "select source_id, destination_id, association_type from (select distinct on (h.entity_id, h.other_id)"  \
-    " h.entity_id as source_id, h.other_id as destination_id, h.after->>'association_type' as"               \
-    " association_type, h.after is not null as present from history h where h." end " = any($1::int8[])"     \
-    " and h.subject = 2 and h." other " is not null and h.at <= to_timestamp($2::float8 / 1000)"             \
+    " h.entity_id as source_id, h.other_id as destination_id, (h.after_association).association_type,"       \
+    " (h.after_association).source_id is not null as present from history h where " key                      \
+    " and h.subject = 2 and h.at <= to_timestamp($2::float8 / 1000)"                                         \
     " order by h.entity_id, h.other_id, h.at desc, h.id desc) a where present"
+#define FROM_FRONTIER "h.entity_id = any($1::int8[]) and h.other_id is not null"
+#define INTO_FRONTIER                                                                                        \
+    "h.other_id = any($1::int8[]) and h.entity_id in (select source_id from association"                     \
+    " where destination_id = any($1::int8[]) union all select entity_id from history_removal"                \
+    " where subject = 2 and other_id = any($1::int8[]))"
 
 static const char *const adjacent_as_of_sql[] = {
-    [WALK_BOTH] = EDGES_AS_OF("entity_id", "other_id") " union " EDGES_AS_OF("other_id", "entity_id"),
-    [WALK_ASCENDANTS] = EDGES_AS_OF("other_id", "entity_id"),
-    [WALK_DESCENDANTS] = EDGES_AS_OF("entity_id", "other_id"),
+    [WALK_BOTH] = EDGES_AS_OF(FROM_FRONTIER) " union " EDGES_AS_OF(INTO_FRONTIER),
+    [WALK_ASCENDANTS] = EDGES_AS_OF(INTO_FRONTIER),
+    [WALK_DESCENDANTS] = EDGES_AS_OF(FROM_FRONTIER),
 };
 
 /* The live associations from (`near` = source) or to (`near` = destination)

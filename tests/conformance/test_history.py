@@ -43,6 +43,14 @@ def request_id(response):
     return response["ResponseMetadata"]["RequestId"]
 
 
+def psql(sql):
+    """Runs `sql` against the service's database as its owner, in psql."""
+    path = os.path.join(os.environ.get("LINEAGED_PGBIN", ""), "psql")
+    return subprocess.run([path if os.access(path, os.X_OK) else "psql", "-X", "-v", "ON_ERROR_STOP=1",
+                           os.environ["LINEAGED_DB"], "-c", sql], capture_output=True, text=True,
+                          timeout=60)
+
+
 def tick():
     """A moment strictly between two mutations: history times have milliseconds."""
     time.sleep(0.05)
@@ -201,16 +209,24 @@ class HistoryIsAppendOnlyTest(LineagedTestCase):
 
     @unittest.skipUnless(os.environ.get("LINEAGED_DB"), "needs LINEAGED_DB")
     def test_the_database_refuses_update_delete_and_truncate(self):
-        psql = os.path.join(os.environ.get("LINEAGED_PGBIN", ""), "psql")
-        if not os.access(psql, os.X_OK):
-            psql = "psql"
-        for sql in ("update history set operation = 'forged'", "delete from history",
-                    "truncate history"):
-            with self.subTest(sql=sql):
-                run = subprocess.run([psql, "-X", "-v", "ON_ERROR_STOP=1", os.environ["LINEAGED_DB"],
-                                      "-c", sql], capture_output=True, text=True, timeout=60)
+        for table in ("history", "history_removal"):
+            for sql in ("update %s set arn = 'forged'" % table, "delete from %s" % table,
+                        "truncate %s" % table):
+                with self.subTest(sql=sql):
+                    run = psql(sql)
+                    self.assertNotEqual(run.returncode, 0, run.stdout)
+                    self.assertIn("history is append-only", run.stderr)
+
+    @unittest.skipUnless(os.environ.get("LINEAGED_DB"), "needs LINEAGED_DB")
+    def test_the_service_role_cannot_add_a_row(self):
+        """Only the triggers write the trail: the role the service runs as may not insert."""
+        for table in ("history", "history_removal"):
+            with self.subTest(table=table):
+                sql = ("set role lineaged_service; insert into %s (tenant_id, subject, entity_id)"
+                       " values (1, 1, 1)" % table)
+                run = psql(sql)
                 self.assertNotEqual(run.returncode, 0, run.stdout)
-                self.assertIn("history is append-only", run.stderr)
+                self.assertIn("permission denied", run.stderr)
 
 
 @requires_endpoint

@@ -23,6 +23,7 @@ TABLES = {
     "metric_summary": "select e.arn from metric_summary s join entity e on e.id = s.component_id",
     "search_param": "select e.arn from search_param p join entity e on e.id = p.entity_id",
     "history": "select arn from history where arn is not null",
+    "history_removal": "select arn from history_removal where arn is not null",
     "lineage_group": "select arn from lineage_group",
     "lineage_group_tag": "select g.arn from lineage_group_tag t join lineage_group g on g.id = t.group_id",
 }
@@ -53,6 +54,9 @@ class RowSecurityTest(unittest.TestCase):
                                       "Source": {"SourceUri": "s3://rls/" + n}}),
                     ("CreateContext", {"ContextName": n + "-x", "ContextType": "T",
                                        "Source": {"SourceUri": "s3://rls/" + n}}),
+                    ("CreateAction", {"ActionName": n + "-gone", "ActionType": "T",
+                                      "Source": {"SourceUri": "s3://rls/" + n + "-gone"}}),
+                    ("DeleteAction", {"ActionName": n + "-gone"}),
                     ("AddAssociation", {"SourceArn": cls.arn(account, "action/" + n + "-a"),
                                         "DestinationArn": cls.arn(account, "context/" + n + "-x")}),
                     ("AddTags", {"ResourceArn": cls.arn(account, "lineage-group/"
