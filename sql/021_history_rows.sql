@@ -38,8 +38,9 @@ create index history_deleted_arn_idx on history (tenant_id, arn, at, id)
 -- Only the triggers write history, as the tables' owner: the service's role
 -- can no longer insert a row of its own, and a history row skips the
 -- row-level security check (its tenant is that of the row it records, which
--- passed the check). Names are schema-qualified as the functions run with
--- the owner's rights under the caller's search_path.
+-- passed the check). They run under the caller's search_path, so tables are
+-- schema-qualified; the service's role can create objects only in pg_temp,
+-- which function and operator lookup skip.
 revoke insert on history from lineaged_service;
 
 create or replace function ld_history_entity() returns trigger language plpgsql security definer as $$

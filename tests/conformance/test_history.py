@@ -154,6 +154,10 @@ class HistoryRowsTest(LineagedTestCase):
         tagged = self.sm.add_tags(ResourceArn=src, Tags=[{"Key": "a", "Value": "1"}])
         retagged = self.sm.add_tags(ResourceArn=src, Tags=[{"Key": "a", "Value": "2"}])
         untagged = self.sm.delete_tags(ResourceArn=src, TagKeys=["a"])
+        other = self.sm.create_artifact(ArtifactType="D", Source={"SourceUri": unique_uri()})["ArtifactArn"]
+        kept = self.sm.add_association(SourceArn=other, DestinationArn=dst, AssociationType="Produced")
+        row = self.assertRecorded(dst, "AddAssociation", kept, subject="association")[0]
+        self.assertEqual((row["sourceArn"], row["after"]["association_type"]), (other, "Produced"))
         for arn in (src, dst):
             row = self.assertRecorded(arn, "AddAssociation", added, subject="association")[0]
             self.assertEqual((row["sourceArn"], row["destinationArn"]), (src, dst))
@@ -303,6 +307,22 @@ class AsOfAndFormatsTest(LineagedTestCase):
         status, body = get_json(self.account, "/api/v1/lineage", start=self.arns["ctx-a"],
                                 as_of=self.before_all)
         self.assertEqual((status, body["__type"]), (400, "ResourceNotFound"))
+
+    def test_as_of_upstream_through_removed_and_readded_edges(self):
+        """Edges into a vertex as of then: removed since (act-b -> ctx-c), removed and added
+        again with another type (ctx-a -> act-b), added since (act-b -> ctx-d)."""
+        up = {"up": 5, "down": 0}
+        self.assertEqual(self.shape(self.lineage(start=self.arns["ctx-c"], as_of=self.t1, **up)),
+                         (["act-b", "ctx-a", "ctx-c"],
+                          [("act-b", "ctx-c", "Produced"), ("ctx-a", "act-b", "ContributedTo")]))
+        self.assertEqual(self.shape(self.lineage(start=self.arns["ctx-d"], as_of=self.t1, **up)),
+                         (["ctx-d"], []))
+        self.assertEqual(self.shape(self.lineage(start=self.arns["ctx-d"], as_of=self.t2, **up)),
+                         (["act-b", "ctx-a", "ctx-d"],
+                          [("act-b", "ctx-d", "Produced"), ("ctx-a", "act-b", "ContributedTo")]))
+        self.assertEqual(self.shape(self.lineage(start=self.arns["ctx-d"], **up)),
+                         (["act-b", "ctx-a", "ctx-d"],
+                          [("act-b", "ctx-d", "Produced"), ("ctx-a", "act-b", "AssociatedWith")]))
 
     def test_bad_parameters(self):
         for params in ({"as_of": "yesterday"}, {"format": "png"}, {"details": "yes"}):
