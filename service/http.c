@@ -302,7 +302,7 @@ static bool defer_put_metrics(struct worker *w, struct evhttp_request *req, cons
     w->deferred = d;
     enum ld_err e;
     d->call = op_put_metrics_begin(&d->r, in, wake_put, d, &e);
-    if (e != LD_OK || op_put_metrics_settled(d->call)) {
+    if (!op_put_metrics_waking(d->call)) {
         store_end_request(w->store);
         answer_put(d, e);
     }

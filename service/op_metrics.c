@@ -19,6 +19,7 @@ struct put_call {
     struct metric_point valid[16]; /* the model allows at most 10 items a call */
     bool bad[16];
     int items;
+    bool waking; /* after _begin: `wake` follows */
 };
 
 struct put_call *op_put_metrics_begin(struct request *r, const cJSON *in, void (*wake)(struct metrics_put *),
@@ -51,13 +52,13 @@ struct put_call *op_put_metrics_begin(struct request *r, const cJSON *in, void (
     c->put.wake = wake;
     c->put.owner = owner;
     c->put.state = PUT_WRITTEN;
-    *e = c->put.n > 0 ? store_metrics_put_begin(r, &c->put) : LD_OK;
+    *e = c->put.n > 0 ? store_metrics_put_begin(r, &c->put, &c->waking) : LD_OK;
     return c;
 }
 
-bool op_put_metrics_settled(const struct put_call *c)
+bool op_put_metrics_waking(const struct put_call *c)
 {
-    return c->put.state == PUT_WRITTEN;
+    return c->waking;
 }
 
 enum ld_err op_put_metrics_resume(struct request *r, struct put_call *c)
@@ -91,7 +92,7 @@ enum ld_err op_batch_put_metrics(struct request *r, const cJSON *in, cJSON *out)
     sem_init(&woken, 0, 0);
     enum ld_err e;
     struct put_call *c = op_put_metrics_begin(r, in, post, &woken, &e);
-    while (e == LD_OK && !op_put_metrics_settled(c)) {
+    if (op_put_metrics_waking(c)) {
         while (sem_wait(&woken) != 0) /* EINTR */
             ;
         e = op_put_metrics_resume(r, c);

@@ -47,14 +47,14 @@ enum ld_err op_batch_put_metrics(struct request *r, const cJSON *in, cJSON *out)
 /* BatchPutMetrics in steps, for a worker that serves other requests while the
  * call waits for its batch (op_batch_put_metrics waits instead): _begin
  * checks the validated `in` and starts the write (the call lives in r's
- * arena); until _settled, `wake` (see struct metrics_put) is followed by
- * _resume on the caller's thread; once settled with LD_OK, _reply fills the
- * response object. */
+ * arena); when _waking says so, `wake` (see struct metrics_put) follows,
+ * then one _resume on the caller's thread settles the call; once settled
+ * with LD_OK, _reply fills the response object. */
 struct put_call;
 struct metrics_put;
 struct put_call *op_put_metrics_begin(struct request *r, const cJSON *in, void (*wake)(struct metrics_put *),
                                       void *owner, enum ld_err *e);
-bool op_put_metrics_settled(const struct put_call *c);
+bool op_put_metrics_waking(const struct put_call *c);
 enum ld_err op_put_metrics_resume(struct request *r, struct put_call *c);
 void op_put_metrics_reply(const struct put_call *c, cJSON *out);
 enum ld_err op_batch_get_metrics(struct request *r, const cJSON *in, cJSON *out);

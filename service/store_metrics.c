@@ -247,14 +247,16 @@ static void write_as_lead(struct request *r, struct metrics_put *lead)
     }
 }
 
-enum ld_err store_metrics_put_begin(struct request *r, struct metrics_put *put)
+enum ld_err store_metrics_put_begin(struct request *r, struct metrics_put *put, bool *waking)
 {
     put->state = PUT_WRITTEN;
     put->found = false;
     put->error = LD_OK;
+    *waking = false;
     enum ld_err e = db_tenant(r, false, &put->tenant);
     if (e != LD_OK || !put->tenant)
         return e;
+    *waking = true;
     pthread_mutex_lock(&put_lock);
     if (tenant_writing(put->tenant)) {
         struct metrics_put **tail = &put_queue;

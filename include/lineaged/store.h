@@ -245,11 +245,13 @@ struct metrics_put {
     struct metrics_put *next;
 };
 
-/* Starts `put`: returns with put->state PUT_WRITTEN when nothing is to be
- * written (or on failure: the error is also returned and recorded on `r`),
- * else PUT_QUEUED or PUT_LEAD (LD_OK): `wake` follows (for a lead, before
- * this returns, so the owner writes its batch on its next turn). */
-enum ld_err store_metrics_put_begin(struct request *r, struct metrics_put *put);
+/* Starts `put`. *waking says whether `wake` follows: false when nothing is to
+ * be written (or on failure: the error is also returned and recorded on
+ * `r`); true when the call is queued or leads its batch (for a lead, `wake`
+ * is called before this returns, so the owner writes its batch on its next
+ * turn). Only *waking tells: once queued, another thread may settle the
+ * call and wake its owner before this returns. */
+enum ld_err store_metrics_put_begin(struct request *r, struct metrics_put *put, bool *waking);
 
 /* After `wake`, on the owner's thread and connection: writes what the call
  * was woken for (the tenant's next batch, or the call alone when its batch
