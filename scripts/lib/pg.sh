@@ -113,6 +113,14 @@ pg_memory_options() {
     echo "-c shared_buffers=${mb}MB -c effective_cache_size=$((mb * 4))MB"
 }
 
+# pg_autovacuum_options: autovacuum looks at each database every 5 s (not every minute), so
+# that tables that were empty when the service's statements were first planned get statistics,
+# and those plans are made again, within seconds of their growth: until then a plan made on an
+# empty table, where the tenant's rows look few, may walk the tenant's whole index.
+pg_autovacuum_options() {
+    echo "-c autovacuum_naptime=5s"
+}
+
 # pg_start [SERVER-OPTION...]: starts the cluster, or adopts one still
 # running from an earlier run that was killed. Options like "-c fsync=off".
 pg_start() {
@@ -129,7 +137,7 @@ pg_start() {
     # Owned before pg_ctl returns: a signal during the start must still stop it.
     PG_OWNED=1
     if ! as_pg "$PGBIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 -o \
-        "-c listen_addresses='' -c unix_socket_directories=$PG_SOCKDIR $(pg_memory_options) $*" start >/dev/null; then
+        "-c listen_addresses='' -c unix_socket_directories=$PG_SOCKDIR $(pg_memory_options) $(pg_autovacuum_options) $*" start >/dev/null; then
         tail_file "$PG_LOG"
         return 1
     fi
